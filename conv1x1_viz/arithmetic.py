@@ -46,9 +46,7 @@ def _pair(name: str, value: object) -> tuple[int, int]:
     """Read an int or a pair of ints (height, width), each ≥ 1."""
     if isinstance(value, Sequence) and not isinstance(value, str):
         if len(value) != 2:
-            raise ValueError(
-                f"{name} must be a whole number ≥ 1 or a pair of them, got {value!r}"
-            )
+            raise ValueError(f"{name} must be a whole number ≥ 1 or a pair of them, got {value!r}")
         return _positive_int(f"{name}[0]", value[0]), _positive_int(f"{name}[1]", value[1])
     return (_positive_int(name, value),) * 2
 
@@ -91,7 +89,7 @@ def conv_output_shape(
     strides: int | Sequence[int] = 1,
     padding: str = "same",
 ) -> tuple[int, int, int]:
-    """Shape of the feature maps a 2-D convolution layer produces.
+    """Return the shape of the feature maps a 2-D convolution layer produces.
 
     Parameters
     ----------
@@ -136,7 +134,7 @@ def conv_params(
     filters: int,
     use_bias: bool = True,
 ) -> int:
-    """Number of trainable parameters of a 2-D convolution layer.
+    """Count the trainable parameters of a 2-D convolution layer.
 
     Each filter holds ``k_h · k_w · C_in`` weights, since a filter always spans every
     input channel, plus one bias.
@@ -180,7 +178,7 @@ def conv_macs(
     strides: int | Sequence[int] = 1,
     padding: str = "same",
 ) -> int:
-    """Multiply-accumulates a 2-D convolution layer performs on one image.
+    """Count the multiply-accumulates a 2-D convolution layer performs on one image.
 
     Every output value costs ``k_h · k_w · C_in`` MACs (a multiplication and an
     addition into the running sum), so the layer costs
@@ -352,4 +350,3 @@ def conv2d_reference(
     if b is not None:
         out += b
     return out[0] if single else out
-

@@ -44,7 +44,7 @@ STARTUP_NOISE: tuple[re.Pattern[str], ...] = tuple(
 
 
 def filter_startup_noise(text: str) -> str:
-    """Return ``text`` without the lines that match :data:`STARTUP_NOISE`.
+    r"""Return ``text`` without the lines that match :data:`STARTUP_NOISE`.
 
     Parameters
     ----------
@@ -58,8 +58,8 @@ def filter_startup_noise(text: str) -> str:
 
     Examples
     --------
-    >>> filter_startup_noise("oneDNN custom operations are on.\\nreal problem\\n")
-    'real problem\\n'
+    >>> filter_startup_noise("oneDNN custom operations are on.\nreal problem\n")
+    'real problem\n'
     """
     kept = [
         line

@@ -164,23 +164,50 @@ def test_numpy_integers_are_accepted():
 
 def test_conv1x1_rejects_bad_input(rng):
     x = rng.normal(size=(4, 4, 3))
-    _raises(r"x must have shape \(\.\.\., H, W, C_in\), got shape \(4, 3\)", conv1x1, x[0], np.ones((3, 2)))
+    _raises(
+        r"x must have shape \(\.\.\., H, W, C_in\), got shape \(4, 3\)",
+        conv1x1,
+        x[0],
+        np.ones((3, 2)),
+    )
     _raises(r"weights must have shape", conv1x1, x, np.ones(3))
     _raises(r"must be a 1×1 kernel", conv1x1, x, np.ones((3, 3, 3, 2)))
     _raises(r"x has 3 channels but weights expect C_in = 4", conv1x1, x, np.ones((4, 2)))
-    _raises(r"bias must have shape \(C_out,\) = \(2,\), got shape \(3,\)", conv1x1, x, np.ones((3, 2)), np.ones(3))
+    _raises(
+        r"bias must have shape \(C_out,\) = \(2,\), got shape \(3,\)",
+        conv1x1,
+        x,
+        np.ones((3, 2)),
+        np.ones(3),
+    )
     _raises(r"x must be an array of numbers", conv1x1, np.full((2, 2, 3), "a"), np.ones((3, 2)))
 
 
 def test_reference_rejects_bad_input(rng):
     x = rng.normal(size=(5, 5, 3))
     k = rng.normal(size=(3, 3, 3, 2))
-    _raises(r"x must have shape \(N, H, W, C_in\) or \(H, W, C_in\), got shape \(5, 3\)", conv2d_reference, x[0], k)
-    _raises(r"kernel must have shape \(k_h, k_w, C_in, C_out\), got shape \(3, 3, 2\)", conv2d_reference, x, k[0])
+    _raises(
+        r"x must have shape \(N, H, W, C_in\) or \(H, W, C_in\), got shape \(5, 3\)",
+        conv2d_reference,
+        x[0],
+        k,
+    )
+    _raises(
+        r"kernel must have shape \(k_h, k_w, C_in, C_out\), got shape \(3, 3, 2\)",
+        conv2d_reference,
+        x,
+        k[0],
+    )
     _raises(r"kernel spans 2 channels but x has 3", conv2d_reference, x, k[:, :, :2])
     _raises(r"padding must be one of", conv2d_reference, x, k, padding="SAME ")
     _raises(r"strides must be a whole number ≥ 1, got 0", conv2d_reference, x, k, strides=0)
-    _raises(r"kernel_size width is 7 but the input width is only 5", conv2d_reference, x, rng.normal(size=(1, 7, 3, 2)), padding="valid")
+    _raises(
+        r"kernel_size width is 7 but the input width is only 5",
+        conv2d_reference,
+        x,
+        rng.normal(size=(1, 7, 3, 2)),
+        padding="valid",
+    )
     _raises(re.escape("bias must have shape (C_out,) = (2,)"), conv2d_reference, x, k, np.ones(5))
 
 
