@@ -9,10 +9,21 @@ The package is layered, each layer importing only the ones before it:
 - :mod:`conv1x1_viz.architectures`: layer-by-layer shapes, parameters and MACs of the
   architectures built on 1×1 layers (NiN, Inception, ResNet, SqueezeNet, AlexNet);
 - :mod:`conv1x1_viz.models`: Keras builders for those architectures (TensorFlow imported
-  lazily) and :func:`layer_table`, a plain-text model summary.
+  lazily) and :func:`layer_table`, a plain-text model summary;
+- :mod:`conv1x1_viz.formulas`: the counts written out as formulas with the numbers
+  plugged in, and the costs of a direct layer against a 1×1 reduction;
+- :mod:`conv1x1_viz.geometry`: where the drawings put things, as plain coordinates;
+- :mod:`conv1x1_viz.draw`: the matplotlib drawings (filter blocks, channel mixing,
+  feature-map grids, cost bars);
+- :mod:`conv1x1_viz.widgets`: the live explorers (ipywidgets).
 
-``import conv1x1_viz`` never imports TensorFlow.
+``import conv1x1_viz`` never imports TensorFlow, and loads neither matplotlib nor
+ipywidgets: the names from :mod:`~conv1x1_viz.draw` and :mod:`~conv1x1_viz.widgets`
+(e.g. ``conv1x1_viz.ParamExplorer``) import their module on first use, or import
+the module itself: ``from conv1x1_viz.widgets import ParamExplorer``.
 """
+
+from typing import TYPE_CHECKING, Any
 
 from conv1x1_viz.architectures import (
     Architecture,
@@ -40,6 +51,18 @@ from conv1x1_viz.arithmetic import (
     conv_output_shape,
     conv_params,
 )
+from conv1x1_viz.exercises import check_prediction
+from conv1x1_viz.formulas import (
+    BottleneckCosts,
+    LayerCost,
+    bottleneck_costs,
+    dot_formula,
+    format_count,
+    layer_cost,
+    macs_formula,
+    params_formula,
+)
+from conv1x1_viz.geometry import Block, drawn_length, filter_block_scene, grid_layout
 from conv1x1_viz.keras_loader import load_keras
 from conv1x1_viz.models import (
     alexnet_model,
@@ -90,5 +113,63 @@ __all__ = [
     "reduction_model",
     "squeezenet_model",
     "tutorial_model",
+    "check_prediction",
+    "BottleneckCosts",
+    "LayerCost",
+    "bottleneck_costs",
+    "dot_formula",
+    "format_count",
+    "layer_cost",
+    "macs_formula",
+    "params_formula",
+    "Block",
+    "drawn_length",
+    "filter_block_scene",
+    "grid_layout",
+    "draw_channel_mixing",
+    "draw_cost_comparison",
+    "draw_feature_map_grid",
+    "draw_filter_block",
+    "BottleneckExplorer",
+    "MixingExplorer",
+    "ParamExplorer",
+    "ReductionExplorer",
 ]
 __version__ = "0.1.0"
+
+# Names resolved on first use, so that ``import conv1x1_viz`` stays light.
+_LAZY = {
+    "draw_channel_mixing": "conv1x1_viz.draw",
+    "draw_cost_comparison": "conv1x1_viz.draw",
+    "draw_feature_map_grid": "conv1x1_viz.draw",
+    "draw_filter_block": "conv1x1_viz.draw",
+    "BottleneckExplorer": "conv1x1_viz.widgets",
+    "MixingExplorer": "conv1x1_viz.widgets",
+    "ParamExplorer": "conv1x1_viz.widgets",
+    "ReductionExplorer": "conv1x1_viz.widgets",
+}
+
+if TYPE_CHECKING:
+    from conv1x1_viz.draw import (
+        draw_channel_mixing,
+        draw_cost_comparison,
+        draw_feature_map_grid,
+        draw_filter_block,
+    )
+    from conv1x1_viz.widgets import (
+        BottleneckExplorer,
+        MixingExplorer,
+        ParamExplorer,
+        ReductionExplorer,
+    )
+
+
+def __getattr__(name: str) -> Any:
+    """Import the drawing and widget names on first use."""
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'conv1x1_viz' has no attribute {name!r}")

@@ -33,7 +33,7 @@ def _show(value: object) -> str:
 
 def check_prediction(
     guess: object, answer: object, explanation: str, *, rel_tol: float = 0.0
-) -> str:
+) -> None:
     """Compare a learner's guess with the computed answer, and explain it.
 
     Parameters
@@ -49,17 +49,15 @@ def check_prediction(
         Relative tolerance for numeric answers (0 asks for the exact number); must
         be between 0 and 1.
 
-    Returns
-    -------
-    str
-        The verdict and the explanation, also printed.
+    Prints the verdict and the explanation; returns nothing, so that a notebook cell
+    ending with the call shows only the printed text.
 
     Examples
     --------
-    >>> _ = check_prediction(None, 14336, "Each of 512 filters has 3·3·3 weights and a bias.")
+    >>> check_prediction(None, 14336, "Each of 512 filters has 3·3·3 weights and a bias.")
     No guess yet: set your variable above and run both cells again.
     The answer is 14,336. Each of 512 filters has 3·3·3 weights and a bias.
-    >>> _ = check_prediction(14336, 14336, "Each of 512 filters has 3·3·3 weights and a bias.")
+    >>> check_prediction(14336, 14336, "Each of 512 filters has 3·3·3 weights and a bias.")
     Right: 14,336. Each of 512 filters has 3·3·3 weights and a bias.
     """
     if not isinstance(rel_tol, numbers.Real) or not 0 <= rel_tol < 1:
@@ -70,6 +68,4 @@ def check_prediction(
         verdict = "Right:"
     else:
         verdict = f"Not quite: you said {_show(guess)}, the answer is"
-    text = f"{verdict} {_show(answer)}. {explanation}"
-    print(text)
-    return text
+    print(f"{verdict} {_show(answer)}. {explanation}")

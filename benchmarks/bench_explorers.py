@@ -1,0 +1,195 @@
+"""How fast the explorers answer a slider, and how fast the package imports.
+
+Run from the repository root::
+
+    python benchmarks/bench_explorers.py            # 30 repeats, 10 fresh imports
+    python benchmarks/bench_explorers.py --repeats 60 --imports 20
+
+It prints a Markdown table with the median and the spread (interquartile range and
+min–max) of
+
+- one readout update: :meth:`ParamExplorer.update_readout`, the counts and the text
+  the learner sees change on every slider tick (target ≤ 5 ms);
+- one full update per explorer: a slider value set the way the browser sets it, which
+  runs the explorer's one update path: readout, artists changed in place, the
+  figure redrawn on Agg and encoded as the PNG the widget shows (target ≤ 50 ms);
+- ``import conv1x1_viz`` in a fresh Python process (target ≤ 0.5 s), timed inside
+  that process, with the whole process's wall time for reference.
+
+Besides wall-clock time, each in-process row gives the median CPU time of this
+process, which hardly changes when other programs compete for the CPUs.
+
+Not part of the test suite: timings depend on the machine and on what else runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+READOUT_TARGET_MS = 5.0
+UPDATE_TARGET_MS = 50.0
+IMPORT_TARGET_S = 0.5
+IMPORT_SNIPPET = (
+    "import time; t = time.perf_counter(); import conv1x1_viz; "
+    "print(time.perf_counter() - t)"
+)
+
+
+def spread(samples: list[float]) -> tuple[float, float, float, float]:
+    """Median, interquartile range, min and max."""
+    q1, median, q3 = statistics.quantiles(samples, n=4, method="inclusive")
+    return median, q3 - q1, min(samples), max(samples)
+
+
+Samples = tuple[list[float], list[float]]
+"""Wall-clock seconds and CPU seconds of this process, one pair per run."""
+
+
+def timed(
+    repeats: int, prepare: Callable[[int], None], action: Callable[[int], None]
+) -> Samples:
+    """Time ``action(i)``, each after an untimed ``prepare(i)``; one warm-up run first."""
+    prepare(-1)
+    action(-1)
+    wall, cpu = [], []
+    for i in range(repeats):
+        prepare(i)
+        start, start_cpu = time.perf_counter(), time.process_time()
+        action(i)
+        wall.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
+    return wall, cpu
+
+
+def cycle(values: list[int]) -> Iterator[int]:
+    return itertools.cycle(values)
+
+
+def bench_readout(repeats: int) -> Samples:
+    from conv1x1_viz.widgets import ParamExplorer
+
+    explorer = ParamExplorer()
+    settings = cycle([(512, 64, 1), (3, 512, 3), (2048, 2048, 7), (192, 32, 5)])
+
+    def prepare(_: int) -> None:  # a new layer each time (full update, not timed)
+        c_in, filters, k = next(settings)
+        with explorer.hold_updates():
+            explorer.sliders["in_channels"].value = c_in
+            explorer.sliders["filters"].value = filters
+            explorer.sliders["kernel_size"].value = k
+
+    return timed(repeats, prepare, lambda _: explorer.update_readout())
+
+
+def bench_update(name: str, key: str, values: list[int], repeats: int) -> Samples:
+    from conv1x1_viz import widgets
+
+    explorer = getattr(widgets, name)()
+    slider = explorer.sliders[key]
+    values = [v for v in values if v != slider.value] + [slider.value]
+    sequence = cycle(values)
+
+    def act(_: int) -> None:
+        slider.value = next(sequence)
+
+    samples = timed(repeats, lambda _: None, act)
+    if explorer.errors.outputs:
+        raise RuntimeError(f"{name} reported errors: {explorer.errors.outputs}")
+    return samples
+
+
+def bench_import(runs: int) -> tuple[list[float], list[float]]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    inside, wall = [], []
+    for _ in range(runs):
+        start = time.perf_counter()
+        out = subprocess.run(
+            [sys.executable, "-c", IMPORT_SNIPPET], capture_output=True, text=True, env=env,
+            check=True,
+        )
+        wall.append(time.perf_counter() - start)
+        inside.append(float(out.stdout.strip()))
+    return inside, wall
+
+
+def row(
+    label: str,
+    samples: list[float],
+    scale: float,
+    unit: str,
+    target: float | None,
+    cpu: list[float] | None = None,
+) -> str:
+    median, iqr, low, high = (v * scale for v in spread(samples))
+    cpu_text = "" if cpu is None else f"{statistics.median(cpu) * scale:.3g} {unit}"
+    if target is None:
+        verdict = ""
+    else:
+        verdict = "yes" if median <= target else f"no (+{median - target:.3g})"
+    target_text = "" if target is None else f"≤ {target:g} {unit}"
+    return (
+        f"| {label} | {median:.3g} {unit} | {iqr:.3g} {unit} | {low:.3g}–{high:.3g} {unit} "
+        f"| {cpu_text} | {len(samples)} | {target_text} | {verdict} |"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=30, help="timed runs per row (≥ 30)")
+    parser.add_argument("--imports", type=int, default=10, help="fresh-process imports (≥ 10)")
+    args = parser.parse_args()
+    if args.repeats < 30 or args.imports < 10:
+        parser.error("use at least 30 repeats and 10 imports")
+
+    rows = [
+        "| what | median | IQR | min–max | CPU median | runs | target | met (median) |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | --- | --- |",
+    ]
+    wall, cpu = bench_readout(args.repeats)
+    rows.append(row("readout update (ParamExplorer)", wall, 1e3, "ms", READOUT_TARGET_MS, cpu))
+    updates = [
+        ("ParamExplorer", "in_channels", [3, 64, 512, 2048, 192]),
+        ("MixingExplorer", "row", list(range(4, 28, 3))),
+        ("ReductionExplorer", "filters", [1, 4, 8, 16, 24, 40, 64]),
+        ("BottleneckExplorer", "reduction", [4, 16, 32, 64, 128]),
+    ]
+    for name, key, values in updates:
+        wall, cpu = bench_update(name, key, values, args.repeats)
+        label = f"full update: {name} (`{key}`)"
+        rows.append(row(label, wall, 1e3, "ms", UPDATE_TARGET_MS, cpu))
+    inside, wall = bench_import(args.imports)
+    rows.append(row("`import conv1x1_viz`, fresh process", inside, 1.0, "s", IMPORT_TARGET_S))
+    rows.append(row("whole `python -c 'import conv1x1_viz'`", wall, 1.0, "s", None))
+
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(
+        f"Python {platform.python_version()}, matplotlib {matplotlib.__version__}, "
+        f"{os.cpu_count()} CPUs, load average {load:.2f} at the end\n"
+    )
+    print("\n".join(rows))
+    if load > (os.cpu_count() or 1):
+        print(
+            "\nThe machine was busier than it has CPUs: wall-clock times include waiting "
+            "for a CPU. The CPU column (this process's own CPU time) is closer to what an "
+            "idle machine would show."
+        )
+
+
+if __name__ == "__main__":
+    main()
