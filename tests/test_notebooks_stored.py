@@ -84,3 +84,17 @@ def test_large_number_pattern():
         LARGE_NUMBER, "14,336 and 1,000,000 and 120422400, but not 1,024, 512 or 2014."
     )
     assert found == ["14,336", "1,000,000", "120422400"]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_static_html_shows_pictures_not_widgets(path):
+    # What nbviewer does: nbconvert's HTML export of the stored notebook.
+    from nbconvert import HTMLExporter
+
+    nb = _load(path)
+    widgets = sum(WIDGET in o.get("data", {}) for c in _code_cells(nb) for o in c["outputs"])
+    pictures = sum("image/png" in o.get("data", {}) for c in _code_cells(nb) for o in c["outputs"])
+    body, _ = HTMLExporter().from_filename(str(path))
+    assert "application/vnd.jupyter.widget-view+json" not in body
+    assert "Loading widget" not in body
+    assert body.count("data:image/png;base64,") >= pictures >= widgets
