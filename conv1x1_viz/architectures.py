@@ -457,7 +457,8 @@ class LayerRow:
     kind : str
         Keras class name, e.g. ``"Conv2D"``.
     output_shape : tuple of int
-        Shape of one image's output, without the batch axis: ``(H, W, C)`` or ``(C,)``.
+        Shape of one image's output, without the batch axis: ``(H, W, C)`` or ``(C,)``;
+        ``None`` for a size a Keras model leaves open.
     params : int
         All parameters, as Keras ``count_params()`` counts them.
     macs : int or None, default None

@@ -348,7 +348,8 @@ def layer_table(model: keras.Model) -> LayerTable:
         input, so the rows of a branching model may come in another order than in
         its description; the ``InputLayer`` is included for functional models).
         MACs are not known to Keras, so they are ``None`` and the table leaves that
-        column out. ``total_params`` equals ``model.count_params()``.
+        column out. ``total_params`` equals ``model.count_params()``. A size the
+        model leaves open (an input of ``(None, None, 3)``) shows as ``None``.
     """
     layers = getattr(model, "layers", None)
     if not isinstance(layers, list) or not hasattr(model, "count_params"):
@@ -370,7 +371,7 @@ def layer_table(model: keras.Model) -> LayerTable:
             LayerRow(
                 layer.name,
                 type(layer).__name__,
-                tuple(int(n) for n in shape),
+                tuple(None if n is None else int(n) for n in shape),
                 int(layer.count_params()),
                 None,
                 frozen,

@@ -164,3 +164,14 @@ def test_importing_the_builders_does_not_import_tensorflow():
         "sys.exit(int('tensorflow' in sys.modules or 'keras' in sys.modules))"
     )
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_layer_table_shows_open_sizes_as_none(keras):
+    model = keras.Sequential(
+        [keras.Input((None, None, 3)), keras.layers.Conv2D(5, 1, name="head")], name="any_size"
+    )
+    table = layer_table(model)
+    row = table.row("head")
+    assert row.output_shape == (None, None, 5)
+    assert row.params == (3 + 1) * 5 == model.count_params()
+    assert "(None, None, 5)" in str(table)
