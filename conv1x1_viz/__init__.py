@@ -12,6 +12,9 @@ The package is layered, each layer importing only the ones before it:
   lazily) and :func:`layer_table`, a plain-text model summary;
 - :mod:`conv1x1_viz.formulas`: the counts written out as formulas with the numbers
   plugged in, and the costs of a direct layer against a 1×1 reduction;
+- :mod:`conv1x1_viz.pca`: the best linear 1×1 reduction (principal components of the
+  per-pixel channel vectors) and reconstruction errors;
+- :mod:`conv1x1_viz.toy_data`: a small seeded image data set for training experiments;
 - :mod:`conv1x1_viz.geometry`: where the drawings put things, as plain coordinates;
 - :mod:`conv1x1_viz.draw`: the matplotlib drawings (filter blocks, channel mixing,
   feature-map grids, cost bars);
@@ -77,6 +80,17 @@ from conv1x1_viz.models import (
     squeezenet_model,
     tutorial_model,
 )
+from conv1x1_viz.pca import (
+    LinearReduction,
+    PrincipalComponents,
+    fit_decoder,
+    pca_errors,
+    pca_reduction,
+    principal_components,
+    random_reduction,
+    reconstruction_error,
+)
+from conv1x1_viz.toy_data import SHAPE_CLASSES, ToyImages, toy_shapes
 
 __all__ = [
     "PADDINGS",
@@ -122,6 +136,17 @@ __all__ = [
     "layer_cost",
     "macs_formula",
     "params_formula",
+    "LinearReduction",
+    "PrincipalComponents",
+    "fit_decoder",
+    "pca_errors",
+    "pca_reduction",
+    "principal_components",
+    "random_reduction",
+    "reconstruction_error",
+    "SHAPE_CLASSES",
+    "ToyImages",
+    "toy_shapes",
     "Block",
     "drawn_length",
     "filter_block_scene",
@@ -133,6 +158,7 @@ __all__ = [
     "BottleneckExplorer",
     "MixingExplorer",
     "ParamExplorer",
+    "ReconstructionExplorer",
     "ReductionExplorer",
 ]
 __version__ = "0.1.0"
@@ -146,6 +172,7 @@ _LAZY = {
     "BottleneckExplorer": "conv1x1_viz.widgets",
     "MixingExplorer": "conv1x1_viz.widgets",
     "ParamExplorer": "conv1x1_viz.widgets",
+    "ReconstructionExplorer": "conv1x1_viz.widgets",
     "ReductionExplorer": "conv1x1_viz.widgets",
 }
 
@@ -160,6 +187,7 @@ if TYPE_CHECKING:
         BottleneckExplorer,
         MixingExplorer,
         ParamExplorer,
+        ReconstructionExplorer,
         ReductionExplorer,
     )
 

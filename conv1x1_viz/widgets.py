@@ -33,8 +33,9 @@ cannot run widgets, show the picture.
 
 DOM classes (for browser tests and styling): the explorer has ``c1x1-explorer`` and
 ``c1x1-<kind>`` (``param-explorer``, ``mixing-explorer``, ``reduction-explorer``,
-``bottleneck-explorer``); each control ``c1x1-slider-<key>``; the readout
-``c1x1-readout``; the error area ``c1x1-errors``; the figure ``c1x1-figure``.
+``bottleneck-explorer``, ``reconstruction-explorer``); each control
+``c1x1-slider-<key>``; the readout ``c1x1-readout``; the error area ``c1x1-errors``;
+the figure ``c1x1-figure``.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ import html
 import io
 import math
 import traceback
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, ClassVar
 
 import ipywidgets
@@ -74,12 +75,19 @@ from conv1x1_viz.formulas import (
     params_formula,
 )
 from conv1x1_viz.geometry import filter_block_scene, grid_layout
+from conv1x1_viz.pca import (
+    pca_errors,
+    principal_components,
+    random_reduction,
+    reconstruction_error,
+)
 
 __all__ = [
     "BottleneckExplorer",
     "Explorer",
     "MixingExplorer",
     "ParamExplorer",
+    "ReconstructionExplorer",
     "ReductionExplorer",
     "sample_image",
 ]
@@ -907,3 +915,231 @@ class BottleneckExplorer(Explorer):
         """Resize the bars and relabel them."""
         self._cost.update(self._bars())
 
+
+
+# ---------------------------------------------------------------- ReconstructionExplorer
+
+
+def _trained_errors(trained: Mapping[int, float] | None, channels: int) -> dict[int, float]:
+    """Check ``{kept maps: error}`` of trained layers and return it sorted by width."""
+    if trained is None:
+        return {}
+    if not isinstance(trained, Mapping):
+        raise ValueError(
+            f"trained must be a mapping {{kept maps: error}}, got {type(trained).__name__}"
+        )
+    checked = {}
+    for k, error in trained.items():
+        if isinstance(k, bool) or not isinstance(k, int | np.integer) or not 1 <= k <= channels:
+            raise ValueError(f"trained keys must be whole numbers 1 … {channels}, got {k!r}")
+        if isinstance(error, bool) or not isinstance(error, float | int | np.number):
+            raise ValueError(f"trained errors must be numbers ≥ 0, got {error!r} for {k}")
+        if not (math.isfinite(float(error)) and float(error) >= 0):
+            raise ValueError(f"trained errors must be numbers ≥ 0, got {error!r} for {k}")
+        checked[int(k)] = float(error)
+    return dict(sorted(checked.items()))
+
+
+_PCA_COLOUR, _RANDOM_COLOUR, _TRAINED_COLOUR = "#4c78a8", "#f58518", "#54a24b"
+
+
+class ReconstructionExplorer(Explorer):
+    """How much of a stack of feature maps a 1×1 layer to ``k`` maps can keep.
+
+    Each pixel's ``C`` channel values are squeezed into ``k`` by a linear 1×1 layer
+    and rebuilt by a second one (``k`` back to ``C``); the error is the fraction of
+    the maps' variance that is lost (:func:`~conv1x1_viz.pca.reconstruction_error`).
+    The ``"filters"`` slider sets ``k``. Two reductions are compared at every
+    width, each with the best decoder for it:
+
+    - the best linear one, from the principal components of the channel vectors
+      (:func:`~conv1x1_viz.pca.pca_reduction`);
+    - random 1×1 weights (:func:`~conv1x1_viz.pca.random_reduction`);
+
+    plus, if given, the errors of trained 1×1 layers (e.g. a Keras autoencoder) at
+    some widths. The left panel plots the errors against ``k`` with markers at the
+    current width; the right panel shows a few of the maps, then the same maps
+    rebuilt from ``k`` maps by each reduction.
+
+    Every width is computed at construction, so a slider tick only redraws.
+
+    Parameters
+    ----------
+    filters : int, default 4
+        Starting ``k``, 1 … C.
+    features : int or array of shape (H, W, C), default 32
+        The maps to reduce: a number of maps makes them as :class:`ReductionExplorer`
+        does (the photo through a fixed, seeded 3×3 layer with ReLU); an array is
+        used as it is (at least 2 channels, not constant).
+    trained : mapping of int to float, optional
+        ``{k: error}`` of trained 1×1 layers, drawn as points and given in the
+        readout when the slider is at one of those widths.
+    image_size : int, default 64
+        Height and width of the photo (when ``features`` is a number).
+    shown_maps : int, default 4
+        Maps shown per row (those with the most variance).
+    seed : int, default 0
+        Seed of the 3×3 layer and of the random 1×1 weights.
+    """
+
+    kind = "reconstruction-explorer"
+
+    def __init__(
+        self,
+        filters: int = 4,
+        *,
+        features: int | np.ndarray = 32,
+        trained: Mapping[int, float] | None = None,
+        image_size: int = 64,
+        shown_maps: int = 4,
+        seed: int = 0,
+    ) -> None:
+        super().__init__()
+        if isinstance(features, int | np.integer) and not isinstance(features, bool):
+            count = _in_range("features", features, 2, 512)
+            self.image: np.ndarray | None = sample_image(image_size)
+            maps = _image_features(self.image, count, seed)
+        else:
+            maps = np.asarray(features)
+            if maps.dtype.kind not in "biuf" or maps.ndim != 3 or maps.shape[2] < 2:
+                raise ValueError(
+                    "features must be a number of maps 2 … 512 or an array of numbers shaped "
+                    f"(H, W, C) with C ≥ 2, got {features!r:.60}"
+                )
+            maps = maps.astype(float)
+            self.image = None
+        self.features = maps
+        h, w, c = maps.shape
+        self.components = principal_components(maps)
+        self.pca_errors = pca_errors(self.components)  # entry k: k maps kept, 0 … C
+        self.trained = _trained_errors(trained, c)
+        shown = min(_positive_int("shown_maps", shown_maps), c)
+        # The maps with the most variance, in channel order.
+        self.shown = np.sort(np.argsort(-maps.reshape(-1, c).var(axis=0), kind="stable")[:shown])
+        # PCA rebuilds map j from the first k components: a running sum over k.
+        centred = maps - self.components.mean
+        codes = centred.reshape(-1, c) @ self.components.components  # (pixels, C)
+        parts = codes[:, :, np.newaxis] * self.components.components.T[:, self.shown]
+        self._pca_maps = (
+            np.cumsum(parts, axis=1).reshape(h, w, c, shown).transpose(2, 0, 1, 3)
+            + self.components.mean[self.shown]
+        )  # (C, H, W, shown): entry k - 1 is rebuilt from k components
+        random_errors, random_maps = [], []
+        for k in range(1, c + 1):
+            reduction = random_reduction(maps, k, seed=seed)
+            rebuilt = reduction.reconstruct(maps)
+            random_errors.append(reconstruction_error(maps, rebuilt))
+            random_maps.append(rebuilt[:, :, self.shown])
+        self.random_errors = np.array([1.0, *random_errors])  # entry k, as pca_errors
+        self._random_maps = np.stack(random_maps)
+        self._vmax = float(np.percentile(maps[:, :, self.shown], 99.5)) or 1.0
+        sliders: dict[str, ipywidgets.ValueWidget] = {
+            "filters": _slider(_in_range("filters", filters, 1, c), 1, c, "maps kept k"),
+        }
+        self._setup(sliders, figsize=(9.0, 3.9))
+
+    def errors_at(self, k: int) -> dict[str, float]:
+        """Fraction of the variance lost with ``k`` maps kept, per reduction.
+
+        Parameters
+        ----------
+        k : int
+            Maps kept, 1 … C.
+
+        Returns
+        -------
+        dict
+            ``"pca"``, ``"random"`` and, if a trained layer of that width was given,
+            ``"trained"``.
+        """
+        k = _in_range("k", k, 1, self.features.shape[2])
+        errors = {"pca": float(self.pca_errors[k]), "random": float(self.random_errors[k])}
+        if k in self.trained:
+            errors["trained"] = self.trained[k]
+        return errors
+
+    def readout_lines(self) -> list[tuple[str, str]]:
+        """Describe the 1×1 layer and the share of the variance each reduction loses."""
+        h, w, c = self.features.shape
+        k = self.value("filters")
+        errors = self.errors_at(k)
+        lines = [
+            (
+                "1×1 layer",
+                f"{_shape(h, w, c)} → {_shape(h, w, k)} and back, "
+                f"{params_formula(1, c, k)} parameters down",
+            ),
+            (
+                "Best linear (principal components)",
+                f"{errors['pca']:.3f} of the variance lost "
+                f"({100 * (1 - errors['pca']):.1f} % kept)",
+            ),
+            ("Random 1×1 weights, best decoder", f"{errors['random']:.3f} of the variance lost"),
+        ]
+        if self.trained:
+            widths = ", ".join(str(n) for n in self.trained)
+            text = (
+                f"{errors['trained']:.3f} of the variance lost"
+                if "trained" in errors
+                else f"not trained at this width (trained at {widths})"
+            )
+            lines.append(("Trained 1×1 layers", text))
+        return lines
+
+    def _titles(self) -> tuple[str, str]:
+        kept = _plural(self.value("filters"), "map")
+        return f"best linear (PCA), from {kept}", f"random 1×1 weights, from {kept}"
+
+    def _draw(self) -> None:
+        fig = self.fig
+        c = self.features.shape[2]
+        widths = np.arange(1, c + 1)
+        ax = fig.add_axes([0.075, 0.15, 0.36, 0.78])
+        ax.plot(widths, self.random_errors[1:], color=_RANDOM_COLOUR)
+        ax.plot(widths, self.pca_errors[1:], color=_PCA_COLOUR)
+        if self.trained:
+            ax.plot(
+                list(self.trained), list(self.trained.values()), "s", color=_TRAINED_COLOUR, ms=5
+            )
+            ax.text(
+                0.97, 0.93, "■ trained 1×1", color=_TRAINED_COLOUR, transform=ax.transAxes,
+                fontsize=8, fontfamily=FONT, ha="right",
+            )
+        ax.set_xlim(0.5, c + 0.5)
+        ax.set_ylim(0.0, 1.02)
+        # Few, fixed ticks, plain text for the axis labels and the maps' titles (in the
+        # curves' colours) as the legend: the whole figure is redrawn on every tick of
+        # the slider, and laying out and rendering text is what costs.
+        ticks = sorted({1, c, *range(0, c + 1, max(1, (c + 3) // 4))} - {0})
+        ax.set_xticks(ticks, [str(t) for t in ticks], fontsize=8)
+        ax.set_yticks([0.0, 0.5, 1.0], ["0", "0.5", "1"], fontsize=8)
+        for y in (0.25, 0.5, 0.75):
+            ax.axhline(y, color="0.9", linewidth=0.8, zorder=0)
+        label = {"fontsize": 9, "fontfamily": FONT}
+        fig.text(0.255, 0.035, "maps kept k", ha="center", **label)
+        fig.text(0.012, 0.54, "share of variance lost", va="center", rotation=90, **label)
+        self._cursor = ax.axvline(1, color="0.3", linewidth=1, linestyle=":")
+        self._markers = ax.plot([1, 1], [0, 0], "o", color="black", markersize=4, zorder=3)[0]
+        self._curve_ax = ax
+        style = {"max_maps": len(self.shown), "ncols": len(self.shown), "vmin": 0.0}
+        rows = [
+            (self.features[:, :, self.shown], "the maps with the most variance", "black"),
+            (self._pca_maps[0], "", _PCA_COLOUR),
+            (self._random_maps[0], "", _RANDOM_COLOUR),
+        ]
+        self._grids = []
+        for i, (maps, title, colour) in enumerate(rows):
+            grid_ax = _frameless_axes(fig, [0.50, 0.64 - 0.31 * i, 0.48, 0.27])
+            grid = draw_feature_map_grid(maps, vmax=self._vmax, title=title, ax=grid_ax, **style)
+            grid.title.set_color(colour)
+            self._grids.append(grid)
+
+    def update_figure(self) -> None:
+        """Move the markers and show the maps rebuilt from the current width."""
+        k = self.value("filters")
+        errors = self.errors_at(k)
+        self._cursor.set_xdata([k, k])
+        self._markers.set_data([k, k], [errors["pca"], errors["random"]])
+        pca_title, random_title = self._titles()
+        self._grids[1].update(self._pca_maps[k - 1], title=pca_title)
+        self._grids[2].update(self._random_maps[k - 1], title=random_title)

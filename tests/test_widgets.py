@@ -18,6 +18,7 @@ from conv1x1_viz.widgets import (
     Explorer,
     MixingExplorer,
     ParamExplorer,
+    ReconstructionExplorer,
     ReductionExplorer,
     sample_image,
 )
@@ -27,6 +28,7 @@ EXPLORERS = {
     "mixing-explorer": MixingExplorer,
     "reduction-explorer": ReductionExplorer,
     "bottleneck-explorer": BottleneckExplorer,
+    "reconstruction-explorer": ReconstructionExplorer,
 }
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -82,6 +84,7 @@ MOVES = {
     "mixing-explorer": ("row", [0, 31, 7]),
     "reduction-explorer": ("filters", [1, 64, 20]),
     "bottleneck-explorer": ("kernel_size", [1, 7, 3]),
+    "reconstruction-explorer": ("filters", [1, 32, 9]),
 }
 
 
@@ -383,3 +386,108 @@ def test_package_import_leaves_matplotlib_and_ipywidgets_for_later():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split("\n")[:2] == ["[]", "True"]
+
+
+# ------------------------------------------------------------------ ReconstructionExplorer
+
+
+TRAINED = {1: 0.70, 4: 0.30, 16: 0.05}
+
+
+@pytest.fixture(scope="module")
+def reconstruction():
+    return ReconstructionExplorer(trained=TRAINED)
+
+
+def test_reconstruction_explorer_curves_are_the_pca_and_random_errors(reconstruction):
+    from conv1x1_viz.pca import pca_errors, random_reduction
+
+    maps = reconstruction.features
+    assert maps.shape == (64, 64, 32)
+    # The same maps as the ReductionExplorer's "before".
+    np.testing.assert_allclose(maps, ReductionExplorer().before)
+    random_line, pca_line, trained_points = reconstruction._curve_ax.get_lines()[:3]
+    np.testing.assert_array_equal(pca_line.get_xdata(), np.arange(1, 33))
+    np.testing.assert_allclose(pca_line.get_ydata(), pca_errors(maps)[1:])
+    for k in (1, 7, 32):
+        expected = random_reduction(maps, k, seed=0).error(maps)
+        assert random_line.get_ydata()[k - 1] == pytest.approx(expected)
+    assert list(trained_points.get_xdata()) == [1, 4, 16]
+    assert list(trained_points.get_ydata()) == [0.70, 0.30, 0.05]
+    assert np.all(pca_line.get_ydata() <= random_line.get_ydata() + 1e-12)
+
+
+def test_reconstruction_explorer_markers_and_readout_follow_the_slider():
+    explorer = ReconstructionExplorer(trained=TRAINED)
+    for k in (1, 5, 16, 32):
+        explorer.sliders["filters"].value = k
+        errors = explorer.errors_at(k)
+        assert list(explorer._cursor.get_xdata()) == [k, k]
+        assert list(explorer._markers.get_ydata()) == [errors["pca"], errors["random"]]
+        text = readout_text(explorer)
+        assert f"64×64×32 → 64×64×{k} and back" in text
+        assert f"(1·1·32 + 1)·{k} = {format_count(conv_params(1, 32, k))}" in text
+        kept = f"({100 * (1 - errors['pca']):.1f} % kept)"
+        assert f"{errors['pca']:.3f} of the variance lost {kept}" in text
+        assert f"{errors['random']:.3f} of the variance lost" in text
+        if k in TRAINED:
+            assert errors["trained"] == TRAINED[k]
+            summary = explorer.summary()
+            assert f"Trained 1×1 layers: {TRAINED[k]:.3f} of the variance lost" in summary
+        else:
+            assert "not trained at this width (trained at 1, 4, 16)" in text
+        assert explorer._grids[1].title.get_text() == f"best linear (PCA), from {k} map" + (
+            "s" if k > 1 else ""
+        )
+    assert explorer.errors_at(32)["pca"] == 0.0 and not explorer.errors.outputs
+
+
+def test_reconstruction_explorer_maps_are_rebuilt_from_k_maps():
+    from conv1x1_viz.pca import pca_reduction, random_reduction
+
+    explorer = ReconstructionExplorer(filters=3, features=12, image_size=32)
+    maps = explorer.features
+    shown = explorer.shown
+    assert len(shown) == 4 and list(shown) == sorted(shown)
+    variances = maps.reshape(-1, 12).var(axis=0)
+    assert variances[shown].min() >= np.delete(variances, shown).max()
+    pca_grid, random_grid = explorer._grids[1], explorer._grids[2]
+    expected_pca = pca_reduction(maps, 3).reconstruct(maps)[:, :, shown]
+    expected_random = random_reduction(maps, 3).reconstruct(maps)[:, :, shown]
+    for grid, expected in [(pca_grid, expected_pca), (random_grid, expected_random)]:
+        left, right, bottom, top = grid.map_extent(2)
+        drawn = grid.image.get_array()[int(-top) : int(-bottom), int(left) : int(right)]
+        np.testing.assert_allclose(drawn, expected[:, :, 2], atol=1e-9)
+    # Keeping every map rebuilds them exactly.
+    explorer.sliders["filters"].value = 12
+    np.testing.assert_allclose(explorer._pca_maps[11], maps[:, :, shown], atol=1e-9)
+
+
+def test_reconstruction_explorer_takes_any_maps(rng):
+    maps = rng.normal(size=(10, 8, 5))
+    explorer = ReconstructionExplorer(filters=2, features=maps, shown_maps=9)
+    assert explorer.image is None and explorer.sliders["filters"].max == 5
+    assert len(explorer.shown) == 5  # never more than there are maps
+    assert "10×8×5 → 10×8×2 and back" in explorer.summary()
+    assert "Trained" not in explorer.summary()
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"filters": 0}, "filters must be a whole number 1 … 32"),
+        ({"filters": 33}, "filters must be a whole number 1 … 32"),
+        ({"features": 1}, "features must be a whole number 2 … 512"),
+        ({"features": np.ones((4, 4))}, r"features must be a number of maps 2 … 512 or an array"),
+        ({"features": np.ones((4, 4, 3))}, "features must not be constant"),
+        ({"trained": [0.5]}, "trained must be a mapping"),
+        ({"trained": {0: 0.5}}, "trained keys must be whole numbers 1 … 32"),
+        ({"trained": {2: -1.0}}, "trained errors must be numbers ≥ 0"),
+        ({"trained": {2: "low"}}, "trained errors must be numbers ≥ 0"),
+        ({"shown_maps": 0}, "shown_maps must be a whole number ≥ 1"),
+    ],
+)
+def test_reconstruction_explorer_rejects_bad_arguments(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        ReconstructionExplorer(**kwargs)
+
