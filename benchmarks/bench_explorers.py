@@ -168,6 +168,7 @@ def main() -> None:
         ("MixingExplorer", "row", list(range(4, 28, 3))),
         ("ReductionExplorer", "filters", [1, 4, 8, 16, 24, 40, 64]),
         ("BottleneckExplorer", "reduction", [4, 16, 32, 64, 128]),
+        ("ReconstructionExplorer", "filters", [1, 2, 4, 8, 16, 24, 31]),
     ]
     for name, key, values in updates:
         wall, cpu = bench_update(name, key, values, args.repeats)
