@@ -302,6 +302,8 @@ class Explorer(ipywidgets.VBox):
         self.children = [controls, self.readout, self._view, self.errors]
         self.add_class("c1x1-explorer")
         self.add_class(f"c1x1-{self.kind}")
+        for key, size in self.fixed_sizes().items():
+            self.add_class(f"c1x1-fixed-{key}-{size}")
         self.update()
 
     # -- the update path ---------------------------------------------------------------
@@ -328,6 +330,15 @@ class Explorer(ipywidgets.VBox):
 
     def _sync_limits(self) -> None:
         """Adjust dependent slider limits so that invalid settings cannot be reached."""
+
+    def fixed_sizes(self) -> dict[str, int]:
+        """Sizes set when the explorer was made, not by a control, e.g. ``{"height": 64}``.
+
+        The readout's counts depend on them; each is also a DOM class
+        ``c1x1-fixed-<key>-<size>`` on the explorer, so that a browser test can compute
+        the counts the page must show.
+        """
+        return {}
 
     def _redraw(self) -> None:
         if isinstance(self._view, ipywidgets.Image):
@@ -489,6 +500,11 @@ class ParamExplorer(Explorer):
     def _input_shape(self) -> tuple[int, int, int]:
         return (*self.input_size, self.value("in_channels"))
 
+    def fixed_sizes(self) -> dict[str, int]:
+        """Height and width of the input (its depth is a slider)."""
+        h, w = self.input_size
+        return {"height": h, "width": w}
+
     def readout_lines(self) -> list[tuple[str, str]]:
         """Layer, parameters and multiply-accumulates, with their formulas."""
         c_in, n, k = self.value("in_channels"), self.value("filters"), self.value("kernel_size")
@@ -596,6 +612,11 @@ class MixingExplorer(Explorer):
 
     def _pixel(self) -> tuple[int, int]:
         return self.value("row"), self.value("col")
+
+    def fixed_sizes(self) -> dict[str, int]:
+        """Height, width and depth of the feature maps the pixels come from."""
+        h, w, c = self.features.shape
+        return {"height": h, "width": w, "in_channels": c}
 
     def readout_lines(self) -> list[tuple[str, str]]:
         """Return the highlighted output's sum, and the layer's weights and MACs."""
@@ -721,6 +742,11 @@ class ReductionExplorer(Explorer):
     def after(self) -> np.ndarray:
         """The 1×1 layer's output maps for the current number of filters, ``(H, W, n)``."""
         return self._every_after[:, :, : self.value("filters")]
+
+    def fixed_sizes(self) -> dict[str, int]:
+        """Height, width and depth of the maps before the 1×1 layer."""
+        h, w, c = self.before.shape
+        return {"height": h, "width": w, "in_channels": c}
 
     def readout_lines(self) -> list[tuple[str, str]]:
         """Shapes, the 1×1 layer's counts and the values kept per image."""
@@ -873,6 +899,11 @@ class BottleneckExplorer(Explorer):
     def _names(self) -> tuple[str, str]:
         k, r = self.value("kernel_size"), self.value("reduction")
         return f"direct {k}×{k}", f"1×1 to {format_count(r)}, then {k}×{k}"
+
+    def fixed_sizes(self) -> dict[str, int]:
+        """Height and width of the input (its depth is a slider)."""
+        h, w = self.input_size
+        return {"height": h, "width": w}
 
     def readout_lines(self) -> list[tuple[str, str]]:
         """Each layer's counts, the totals and the ratios."""
@@ -1057,6 +1088,11 @@ class ReconstructionExplorer(Explorer):
         if k in self.trained:
             errors["trained"] = self.trained[k]
         return errors
+
+    def fixed_sizes(self) -> dict[str, int]:
+        """Height, width and depth of the maps being reduced."""
+        h, w, c = self.features.shape
+        return {"height": h, "width": w, "in_channels": c}
 
     def readout_lines(self) -> list[tuple[str, str]]:
         """Describe the 1×1 layer and the share of the variance each reduction loses."""

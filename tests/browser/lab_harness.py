@@ -767,13 +767,24 @@ SLIDER_STATE_JS = """
       checked: check ? check.checked : null,
     };
   }
+  // Sizes fixed when the explorer was made: classes c1x1-fixed-<key>-<size>.
+  for (const c of explorer.classList) {
+    const m = /^c1x1-fixed-(.+)-(\\d+)$/.exec(c);
+    if (m && !(m[1] in out)) {
+      out[m[1]] = {text: null, now: Number(m[2]), min: null, max: null, orientation: null,
+                   checked: null};
+    }
+  }
   return out;
 }
 """
 
 
 def slider_values(state: dict) -> dict[str, int | bool]:
-    """Integer value of each slider (its readout text, else the handle), bool for checkboxes."""
+    """Integer value of each slider (its readout text, else the handle), bool for checkboxes.
+
+    Sizes fixed when the explorer was made (``c1x1-fixed-<key>-<size>`` classes) come too.
+    """
     values: dict[str, int | bool] = {}
     for key, s in state.items():
         if s["checked"] is not None:
@@ -792,16 +803,17 @@ def _count(n: int) -> str:
 
 
 def expected_param_readout(values: dict[str, int | bool]) -> list[list[str]]:
-    """ParamExplorer: the layer's parameter count, from its sliders and bias check box."""
-    from conv1x1_viz import conv_params
+    """ParamExplorer: the layer's parameters (sliders, bias check box) and, when the page
+    gives the input's height and width, its multiply-accumulates."""
+    from conv1x1_viz import conv_macs, conv_params
 
-    count = conv_params(
-        int(values.get("kernel_size", 1)),
-        int(values["in_channels"]),
-        int(values["filters"]),
-        use_bias=bool(values.get("use_bias", True)),
-    )
-    return [[_count(count)]]
+    k = int(values.get("kernel_size", 1))
+    c_in, n = int(values["in_channels"]), int(values["filters"])
+    numbers = [_count(conv_params(k, c_in, n, use_bias=bool(values.get("use_bias", True))))]
+    if "height" in values and "width" in values:
+        shape = (int(values["height"]), int(values["width"]), c_in)
+        numbers.append(_count(conv_macs(shape, n, k)))
+    return [numbers]
 
 
 def expected_bottleneck_readout(values: dict[str, int | bool]) -> list[list[str]]:
@@ -823,6 +835,40 @@ def expected_bottleneck_readout(values: dict[str, int | bool]) -> list[list[str]
     ]
 
 
+def _fixed_maps(values: dict[str, int | bool]) -> tuple[int, int, int]:
+    """(height, width, depth) of the maps an explorer was made with, as the page gives them."""
+    try:
+        return int(values["height"]), int(values["width"]), int(values["in_channels"])
+    except KeyError as missing:
+        raise AssertionError(
+            f"the explorer does not give its fixed size {missing} as a c1x1-fixed-* class"
+        ) from None
+
+
+def expected_mixing_readout(values: dict[str, int | bool]) -> list[list[str]]:
+    """MixingExplorer: the weights of W (a 1×1 layer without bias) and its MACs per image."""
+    from conv1x1_viz import conv_macs, conv_params
+
+    shape, n = _fixed_maps(values), int(values["filters"])
+    return [[_count(conv_params(1, shape[2], n, use_bias=False)), _count(conv_macs(shape, n, 1))]]
+
+
+def expected_reduction_readout(values: dict[str, int | bool]) -> list[list[str]]:
+    """ReductionExplorer: the 1×1 layer's parameters (with bias) and its MACs per image."""
+    from conv1x1_viz import conv_macs, conv_params
+
+    shape, n = _fixed_maps(values), int(values["filters"])
+    return [[_count(conv_params(1, shape[2], n)), _count(conv_macs(shape, n, 1))]]
+
+
+def expected_reconstruction_readout(values: dict[str, int | bool]) -> list[list[str]]:
+    """ReconstructionExplorer: the parameters of the 1×1 layer down to k maps."""
+    from conv1x1_viz import conv_params
+
+    shape, k = _fixed_maps(values), int(values["filters"])
+    return [[_count(conv_params(1, shape[2], k))]]
+
+
 def contains_number(text: str, number: str) -> bool:
     """Whether *number* (e.g. ``32,832``) appears in *text* as a whole number."""
     text = text.replace("\u00a0", " ").replace("\u202f", " ")
@@ -834,13 +880,15 @@ def shows_expected(text: str, alternatives: list[list[str]]) -> bool:
     return any(all(contains_number(text, n) for n in alt) for alt in alternatives)
 
 
-# Numbers each kind of explorer must show, computed from the slider values in the page with
-# conv1x1_viz.conv_params (Keras' count). Kinds not listed here (mixing, reduction: their
-# counts depend on settings that are not controls) must show a readout that changes on
-# every key press.
+# Numbers each kind of explorer must show, computed from the slider values and fixed sizes
+# in the page with conv1x1_viz.conv_params and conv_macs (Keras' counts). An explorer of a
+# kind not listed here must show a readout that changes on every key press.
 EXPECTED_READOUT = {
     "param-explorer": expected_param_readout,
     "bottleneck-explorer": expected_bottleneck_readout,
+    "mixing-explorer": expected_mixing_readout,
+    "reduction-explorer": expected_reduction_readout,
+    "reconstruction-explorer": expected_reconstruction_readout,
 }
 
 
@@ -982,9 +1030,9 @@ def latency_table(rows: list[SliderTiming]) -> str:
         f"{LATENCY_TARGET_MS:.0f} ms).",
         "Each press is made on a quiet kernel; the time runs from the keydown event to the first",
         "change of the readout that shows the expected text, both taken with performance.now()",
-        "in the page. 'exact count' = the readout showed the parameter count computed with",
-        "conv1x1_viz.conv_params from the slider values read in the page; 'changes' = the",
-        "readout changed (its counts depend on settings that are not sliders).",
+        "in the page. 'exact count' = the readout showed the counts computed with",
+        "conv1x1_viz.conv_params (and conv_macs) from the slider values and fixed sizes read in",
+        "the page; 'changes' = the readout changed.",
         "",
         "| notebook | explorer | slider | presses | readout check | median (ms) | max (ms) |",
         "|---|---|---|---:|---|---:|---:|",

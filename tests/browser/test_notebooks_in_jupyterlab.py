@@ -16,6 +16,7 @@ import json
 import pytest
 from lab_harness import (
     DRIVEN_SLIDERS,
+    EXPECTED_READOUT,
     EXPLORERS,
     LATENCY_TARGET_MS,
     SCREENSHOTS,
@@ -33,6 +34,7 @@ from lab_harness import (
     saved_expectations,
     screenshot_notebook,
     shows_expected,
+    slider_values,
     wait_widgets_settled,
 )
 
@@ -275,3 +277,45 @@ def test_readout_numbers_match_whole_numbers_only():
     assert expected_param_readout({"in_channels": 512, "filters": 64, "use_bias": False}) == [
         ["32,768"]
     ]
+
+
+@pytest.mark.parametrize(
+    "name, moves",
+    [
+        ("ParamExplorer", {"in_channels": 192, "filters": 32, "kernel_size": 5}),
+        ("BottleneckExplorer", {"in_channels": 256, "reduction": 64, "filters": 96}),
+        ("MixingExplorer", {"filters": 7}),
+        ("ReductionExplorer", {"filters": 11}),
+        ("ReconstructionExplorer", {"filters": 5}),
+    ],
+)
+def test_expected_readouts_agree_with_the_explorers(name, moves):
+    """The counts the browser test demands are those a real explorer shows (and no others).
+
+    The explorer's DOM classes are turned into the page state the browser would report, so
+    the fixed sizes travel the same way as in the page.
+    """
+    import re
+
+    from conv1x1_viz import widgets
+
+    explorer = getattr(widgets, name)()
+    with explorer.hold_updates():
+        for key, value in moves.items():
+            explorer.sliders[key].value = value
+    state = {
+        key: {"text": str(w.value), "now": None, "checked": None}
+        for key, w in explorer.sliders.items()
+        if not isinstance(w.value, bool)
+    }
+    for c in explorer._dom_classes:
+        m = re.fullmatch(r"c1x1-fixed-(.+)-(\d+)", c)
+        if m:
+            state.setdefault(m[1], {"text": None, "now": int(m[2]), "checked": None})
+    values = slider_values(state)
+    expected = EXPECTED_READOUT[explorer.kind](values)
+    text = explorer.summary()
+    assert shows_expected(text, expected), (text, expected)
+    # One filter more and the page would be wrong: the check would catch it.
+    values["filters"] = int(values["filters"]) + 1
+    assert not shows_expected(text, EXPECTED_READOUT[explorer.kind](values)), text
