@@ -1023,6 +1023,49 @@ def drive_slider(
     return SliderTiming(notebook, label, key, latencies, expected_fn is not None, seen_values)
 
 
+# Check boxes that change an explorer's counts; each is clicked off and on again.
+TOGGLED_CHECKBOXES = ("use_bias",)
+
+
+def toggle_checkbox(page, explorer, notebook: str, label: str, key: str, timeout_s: float = 10):
+    """Click check box *key* of *explorer* twice; after each click the readout must show the
+    counts expected for the new state (for explorers in ``EXPECTED_READOUT``).
+
+    Returns the states seen after the two clicks, e.g. ``[False, True]``.
+    """
+    kind = explorer_kind(page, explorer)
+    expected_fn = EXPECTED_READOUT.get(kind)
+    box = explorer.locator(f".c1x1-slider-{key} input[type=checkbox]").first
+    readout = explorer.locator(".c1x1-readout").first
+    explorer_el = explorer.element_handle()
+    seen = []
+    for _ in range(2):
+        wait_kernel_quiet(page)
+        before = slider_values(page.evaluate(SLIDER_STATE_JS, explorer_el))[key]
+        before_text = readout.inner_text()
+        box.scroll_into_view_if_needed()
+        box.click()
+        deadline = time.monotonic() + timeout_s
+        while True:
+            values = slider_values(page.evaluate(SLIDER_STATE_JS, explorer_el))
+            text = readout.inner_text()
+            done = values[key] != before and (
+                shows_expected(text, expected_fn(values))
+                if expected_fn is not None
+                else text != before_text
+            )
+            if done:
+                break
+            if time.monotonic() > deadline:
+                raise AssertionError(
+                    f"{notebook} {label}: after clicking {key} (now {values[key]}), the readout "
+                    f"shows {text!r}"
+                )
+            time.sleep(0.01)
+        seen.append(values[key])
+    return seen
+
+
 def latency_table(rows: list[SliderTiming]) -> str:
     """Markdown table of the slider timings."""
     lines = [

@@ -4,7 +4,7 @@ For each notebook in ``notebooks/`` (or ``C1X1_NOTEBOOKS``; files starting with 
 skipped): open it, clear it and run all cells from the Run menu, wait for the kernel, then check
 the page (:func:`lab_harness.page_problems`), save a screenshot of the whole notebook, and drive
 the ``filters`` and ``in_channels`` sliders of every explorer with the keyboard, checking the
-readout and timing it.
+readout and timing it, and click its bias check box off and on, checking the readout again.
 
 Run only these tests with ``python -m pytest tests/browser -p no:randomly``.
 """
@@ -20,6 +20,7 @@ from lab_harness import (
     EXPLORERS,
     LATENCY_TARGET_MS,
     SCREENSHOTS,
+    TOGGLED_CHECKBOXES,
     CellExpectation,
     contains_number,
     drive_slider,
@@ -35,6 +36,7 @@ from lab_harness import (
     screenshot_notebook,
     shows_expected,
     slider_values,
+    toggle_checkbox,
     wait_widgets_settled,
 )
 
@@ -83,6 +85,10 @@ def test_notebook_runs_cleanly_and_explorers_respond(
                 timing = drive_slider(page, explorer, name, label, key)
                 timings.append(timing)
                 latency_rows.append(timing)
+            for key in TOGGLED_CHECKBOXES:
+                if explorer.locator(f".c1x1-slider-{key} input[type=checkbox]").count():
+                    seen = toggle_checkbox(page, explorer, name, label, key)
+                    print(f"{name} {label}: {key} clicked twice, readout right for {seen}")
         finally:  # also when a check failed: the picture shows what the learner would see
             explorer.screenshot(path=str(SCREENSHOTS / f"{notebook.stem}--explorer-{i}.png"))
 
