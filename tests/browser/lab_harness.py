@@ -780,6 +780,20 @@ SLIDER_STATE_JS = """
 """
 
 
+FIXED_SIZE_CLASS = re.compile(r"c1x1-fixed-(.+)-(\d+)")
+"""What ``SLIDER_STATE_JS`` reads from an explorer's classes (same pattern in JavaScript)."""
+
+
+def fixed_size_state(classes) -> dict[str, dict]:
+    """Page state entries for the ``c1x1-fixed-<key>-<size>`` classes among *classes*."""
+    state = {}
+    for c in classes:
+        m = FIXED_SIZE_CLASS.fullmatch(c)
+        if m:
+            state[m[1]] = {"text": None, "now": int(m[2]), "checked": None}
+    return state
+
+
 def slider_values(state: dict) -> dict[str, int | bool]:
     """Integer value of each slider (its readout text, else the handle), bool for checkboxes.
 
@@ -817,19 +831,28 @@ def expected_param_readout(values: dict[str, int | bool]) -> list[list[str]]:
 
 
 def expected_bottleneck_readout(values: dict[str, int | bool]) -> list[list[str]]:
-    """BottleneckExplorer: the direct layer's parameters and the reduced design's total.
+    """BottleneckExplorer: the direct layer's parameters and the reduced design's total, and
+    the same for multiply-accumulates when the page gives the input's height and width.
 
     Whether the layers have biases is a constructor argument, not a control in the page, so
     either setting is accepted, as long as both numbers agree with it.
     """
-    from conv1x1_viz import conv_params
+    from conv1x1_viz import conv_macs, conv_params
 
     k, c_in = int(values["kernel_size"]), int(values["in_channels"])
     r, n = int(values["reduction"]), int(values["filters"])
+    macs = []
+    if "height" in values and "width" in values:
+        h, w = int(values["height"]), int(values["width"])
+        macs = [
+            _count(conv_macs((h, w, c_in), n, k)),
+            _count(conv_macs((h, w, c_in), r, 1) + conv_macs((h, w, r), n, k)),
+        ]
     return [
         [
             _count(conv_params(k, c_in, n, use_bias=bias)),
             _count(conv_params(1, c_in, r, use_bias=bias) + conv_params(k, r, n, use_bias=bias)),
+            *macs,
         ]
         for bias in (True, False)
     ]
@@ -934,6 +957,29 @@ def wait_kernel_quiet(page, quiet_s: float = 0.15, timeout_s: float = 5) -> None
         time.sleep(0.02)
 
 
+def readout_ok(expected_fn, text: str, values: dict, before_text: str) -> bool:
+    """Whether the readout *text* is right for *values*: shows the expected counts, or, for
+    an explorer without expectations, differs from *before_text*."""
+    if expected_fn is None:
+        return text != before_text
+    return shows_expected(text, expected_fn(values))
+
+
+def await_readout(page, explorer_el, readout, key: str, before, ok, timeout_s: float):
+    """Poll until control *key* has left *before* and ``ok(text, values)`` holds, or time out.
+
+    Values are read again while waiting, since the kernel may adjust dependent sliders.
+    Returns the last ``(values, text)`` seen; the caller checks them and says what failed.
+    """
+    deadline = time.monotonic() + timeout_s
+    while True:
+        values = slider_values(page.evaluate(SLIDER_STATE_JS, explorer_el))
+        text = readout.inner_text()
+        if (values[key] != before and ok(text, values)) or time.monotonic() > deadline:
+            return values, text
+        time.sleep(0.005)
+
+
 def drive_slider(
     page,
     explorer,
@@ -983,34 +1029,27 @@ def drive_slider(
         page.keyboard.press(direction)
 
         def ok(text: str, values: dict, before_text: str = before_text) -> bool:
-            if expected_fn is None:
-                return text != before_text
-            return shows_expected(text, expected_fn(values))
+            return readout_ok(expected_fn, text, values, before_text)
 
         # The slider moves in the page at once; the readout follows once the kernel answered.
-        # Values are read again while waiting, since the kernel may adjust dependent sliders.
-        deadline = time.monotonic() + readout_timeout_s
-        while True:
-            values = slider_values(page.evaluate(SLIDER_STATE_JS, explorer_el))
-            text = readout.inner_text()
-            if values[key] != before_value and ok(text, values):
-                break
-            if time.monotonic() > deadline:
-                if values[key] == before_value:
-                    raise AssertionError(
-                        f"{notebook} {label}: slider {key} did not move on {direction} "
-                        f"(press {press + 1}, value {before_value})"
-                    )
-                what = (
-                    f"to change from {before_text!r}"
-                    if expected_fn is None
-                    else f"to show {' and '.join(expected_fn(values)[0])} for {values}"
-                )
-                raise AssertionError(
-                    f"{notebook} {label}: readout did not come {what} after {key} "
-                    f"{direction}; it shows {text!r}"
-                )
-            time.sleep(0.005)
+        values, text = await_readout(
+            page, explorer_el, readout, key, before_value, ok, readout_timeout_s
+        )
+        if values[key] == before_value:
+            raise AssertionError(
+                f"{notebook} {label}: slider {key} did not move on {direction} "
+                f"(press {press + 1}, value {before_value})"
+            )
+        if not ok(text, values):
+            what = (
+                f"to change from {before_text!r}"
+                if expected_fn is None
+                else f"to show {' and '.join(expected_fn(values)[0])} for {values}"
+            )
+            raise AssertionError(
+                f"{notebook} {label}: readout did not come {what} after {key} "
+                f"{direction}; it shows {text!r}"
+            )
         seen_values.append(int(values[key]))
         st = page.evaluate("() => ({key: window.__c1x1.lastKey, events: window.__c1x1.events})")
         t_key = st["key"]
@@ -1045,23 +1084,16 @@ def toggle_checkbox(page, explorer, notebook: str, label: str, key: str, timeout
         before_text = readout.inner_text()
         box.scroll_into_view_if_needed()
         box.click()
-        deadline = time.monotonic() + timeout_s
-        while True:
-            values = slider_values(page.evaluate(SLIDER_STATE_JS, explorer_el))
-            text = readout.inner_text()
-            done = values[key] != before and (
-                shows_expected(text, expected_fn(values))
-                if expected_fn is not None
-                else text != before_text
+
+        def ok(text: str, values: dict, before_text: str = before_text) -> bool:
+            return readout_ok(expected_fn, text, values, before_text)
+
+        values, text = await_readout(page, explorer_el, readout, key, before, ok, timeout_s)
+        if values[key] == before or not ok(text, values):
+            raise AssertionError(
+                f"{notebook} {label}: after clicking {key} (now {values[key]}), the readout "
+                f"shows {text!r}"
             )
-            if done:
-                break
-            if time.monotonic() > deadline:
-                raise AssertionError(
-                    f"{notebook} {label}: after clicking {key} (now {values[key]}), the readout "
-                    f"shows {text!r}"
-                )
-            time.sleep(0.01)
         seen.append(values[key])
     return seen
 

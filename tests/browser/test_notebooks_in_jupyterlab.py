@@ -28,6 +28,7 @@ from lab_harness import (
     expected_param_readout,
     explorer_kind,
     find_notebooks,
+    fixed_size_state,
     notebook_dir,
     open_notebook,
     page_problems,
@@ -301,8 +302,6 @@ def test_expected_readouts_agree_with_the_explorers(name, moves):
     The explorer's DOM classes are turned into the page state the browser would report, so
     the fixed sizes travel the same way as in the page.
     """
-    import re
-
     from conv1x1_viz import widgets
 
     explorer = getattr(widgets, name)()
@@ -314,10 +313,7 @@ def test_expected_readouts_agree_with_the_explorers(name, moves):
         for key, w in explorer.sliders.items()
         if not isinstance(w.value, bool)
     }
-    for c in explorer._dom_classes:
-        m = re.fullmatch(r"c1x1-fixed-(.+)-(\d+)", c)
-        if m:
-            state.setdefault(m[1], {"text": None, "now": int(m[2]), "checked": None})
+    state = fixed_size_state(explorer._dom_classes) | state
     values = slider_values(state)
     expected = EXPECTED_READOUT[explorer.kind](values)
     text = explorer.summary()
