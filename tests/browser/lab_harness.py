@@ -156,16 +156,12 @@ def free_port() -> int:
 
 # User settings written into the private settings folder: every cell stays attached to the DOM
 # (windowing would detach cells out of view, hiding their outputs from the checks and the
-# screenshot), no news or update checks, no toasts over the notebook, no autosave.
+# screenshot), no autosave. News and update checks are off through the course's own
+# settings (binder/overrides.json, installed by tasks.py), which these tests thus check.
 LAB_USER_SETTINGS = {
     "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {
         "windowingMode": "none",
         "scrollPastEnd": False,  # no empty screen below the last cell in screenshots
-    },
-    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
-        "fetchNews": "false",
-        "checkForUpdates": False,
-        "doNotDisturbMode": True,
     },
     "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {"autosave": False},
     "@jupyterlab/extensionmanager-extension/plugin.jupyterlab-settings": {"enabled": False},
@@ -252,8 +248,6 @@ class LabServer:
             f"--IdentityProvider.token={self.token}",
             f"--ServerApp.root_dir={self.root}",
             "--ServerApp.terminals_enabled=False",
-            "--LabApp.news_url=None",
-            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
             "--LabApp.expose_app_in_browser=True",
             "--LanguageServerManager.autodetect=False",
             "--LabApp.extension_manager=readonly",
@@ -355,10 +349,17 @@ class PageLog:
     console_errors: list[str] = field(default_factory=list)
     page_errors: list[str] = field(default_factory=list)
     allowed: list[str] = field(default_factory=list)
+    # Requests for Jupyter's news or an update check: the course's settings turn both off.
+    news_requests: list[str] = field(default_factory=list)
 
     def attach(self, page) -> None:
         page.on("console", self._on_console)
         page.on("pageerror", lambda err: self.page_errors.append(_error_text(err)))
+        page.on("request", self._on_request)
+
+    def _on_request(self, request) -> None:
+        if re.search(r"/lab/api/(news|update)\b", request.url):
+            self.news_requests.append(request.url)
 
     def _on_console(self, msg) -> None:
         if msg.type != "error":
@@ -657,6 +658,10 @@ def page_problems(page, log: PageLog, expected: list[CellExpectation] | None = N
         problems.append(f"uncaught error in the page: {_short(t)}")
     for t in log.console_errors:
         problems.append(f"console error: {_short(t)}")
+    for url in log.news_requests:
+        problems.append(f"JupyterLab asked for news or updates: {url}")
+    if page.locator(".jp-toast-message, .Toastify__toast").filter(has_text="news").count():
+        problems.append("JupyterLab shows a pop-up about Jupyter news")
     problems = sorted(_dedupe(problems), key=_cell_order)  # by cell, then page-wide
     return PageReport(problems, notes, cells)
 
