@@ -50,14 +50,13 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from conv1x1_viz.arithmetic import (
-    _input_shape,
-    _padding,
-    _pair,
-    _positive_int,
+    PADDINGS,
     conv_macs,
     conv_output_shape,
     conv_params,
+    pool_output_shape,
 )
+from conv1x1_viz.validation import flag, one_of, shape3, size_pair, whole_number
 
 __all__ = [
     "ACTIVATIONS",
@@ -132,9 +131,9 @@ def dense_params(in_features: int, units: int, use_bias: bool = True) -> int:
     >>> dense_params(4096, 1000)
     4097000
     """
-    in_features = _positive_int("in_features", in_features)
-    units = _positive_int("units", units)
-    _bool("use_bias", use_bias)
+    in_features = whole_number("in_features", in_features)
+    units = whole_number("units", units)
+    flag("use_bias", use_bias)
     return (in_features + int(bool(use_bias))) * units
 
 
@@ -158,13 +157,7 @@ def dense_macs(in_features: int, units: int) -> int:
     >>> dense_macs(4096, 1000)
     4096000
     """
-    return _positive_int("in_features", in_features) * _positive_int("units", units)
-
-
-def _bool(name: str, value: object) -> bool:
-    if not isinstance(value, bool | np.bool_):
-        raise ValueError(f"{name} must be True or False, got {value!r}")
-    return bool(value)
+    return whole_number("in_features", in_features) * whole_number("units", units)
 
 
 # --------------------------------------------------------------------------- layer specs
@@ -242,12 +235,12 @@ class LayerSpec:
             raise ValueError(f"kind must be one of {LAYER_KINDS}, got {self.kind!r}")
         kind = self.kind
         set_ = object.__setattr__
-        set_(self, "kernel_size", _pair("kernel_size", self.kernel_size))
-        set_(self, "strides", _pair("strides", self.strides))
-        set_(self, "padding", _padding(self.padding))
+        set_(self, "kernel_size", size_pair("kernel_size", self.kernel_size))
+        set_(self, "strides", size_pair("strides", self.strides))
+        set_(self, "padding", one_of("padding", self.padding, PADDINGS))
         if kind in ("conv", "dense"):
             what = "filters" if kind == "conv" else "filters (units)"
-            set_(self, "filters", _positive_int(what, self.filters))
+            set_(self, "filters", whole_number(what, self.filters))
         elif self.filters is not None:
             raise ValueError(f"filters must be None for a {kind!r} layer, got {self.filters!r}")
         if self.activation is not None and self.activation not in ACTIVATIONS:
@@ -260,8 +253,8 @@ class LayerSpec:
             raise ValueError(
                 f"activation must be None for a {kind!r} layer, got {self.activation!r}"
             )
-        set_(self, "use_bias", _bool("use_bias", self.use_bias))
-        groups = _positive_int("groups", self.groups)
+        set_(self, "use_bias", flag("use_bias", self.use_bias))
+        groups = whole_number("groups", self.groups)
         if groups != 1 and kind != "conv":
             raise ValueError(f"groups must be 1 for a {kind!r} layer, got {groups}")
         if groups != 1 and self.filters % groups:
@@ -590,25 +583,19 @@ def _layer(spec: LayerSpec, shapes: list[Shape]) -> tuple[Shape, int, int, int]:
     if kind in ("conv", "max_pool", "global_avg_pool", "flatten") and len(shapes[0]) != 3:
         raise ValueError(f"needs feature maps (H, W, C) as input, got shape {shapes[0]}")
     if kind == "conv":
-        h, w, c = shapes[0]
+        c = shapes[0][2]
         if c % spec.groups:
             raise ValueError(f"its {c} input channels must be divisible by groups ({spec.groups})")
-        group_in = (h, w, c // spec.groups)  # what each filter sees
         args = (spec.filters, spec.kernel_size, spec.strides, spec.padding)
         return (
             conv_output_shape(shapes[0], *args),
-            conv_params(spec.kernel_size, c // spec.groups, spec.filters, spec.use_bias),
+            conv_params(spec.kernel_size, c, spec.filters, spec.use_bias, groups=spec.groups),
             0,
-            conv_macs(group_in, *args),
+            conv_macs(shapes[0], *args, groups=spec.groups),
         )
     if kind == "max_pool":
-        c = shapes[0][2]
-        return (
-            conv_output_shape(shapes[0], c, spec.kernel_size, spec.strides, spec.padding),
-            0,
-            0,
-            0,
-        )
+        shape = pool_output_shape(shapes[0], spec.kernel_size, spec.strides, spec.padding)
+        return shape, 0, 0, 0
     if kind == "global_avg_pool":
         return (shapes[0][2],), 0, 0, 0
     if kind == "flatten":
@@ -671,7 +658,7 @@ def walk_layers(
     >>> table.row("conv").params, table.total_params
     (200768, 233600)
     """
-    shape = _input_shape(input_shape)
+    shape = shape3("input_shape", input_shape)
     if isinstance(layers, str) or not isinstance(layers, Sequence) or not layers:
         raise ValueError(f"layers must be a non-empty sequence of LayerSpec, got {layers!r}")
     shapes: dict[str, Shape] = {INPUT: shape}
@@ -721,7 +708,7 @@ class Architecture:
     def __post_init__(self) -> None:
         """Validate the name and check that the layers fit the input."""
         _name(self.name)
-        object.__setattr__(self, "input_shape", _input_shape(self.input_shape))
+        object.__setattr__(self, "input_shape", shape3("input_shape", self.input_shape))
         object.__setattr__(self, "layers", tuple(_seq(self.layers)))
         self.table()
 
@@ -782,7 +769,7 @@ def tutorial_architecture(
     >>> tutorial_architecture(512).table().row("conv_1x1").params
     262656
     """
-    filters_1x1 = _positive_int("filters_1x1", filters_1x1)
+    filters_1x1 = whole_number("filters_1x1", filters_1x1)
     return Architecture(
         f"tutorial_1x1_{filters_1x1}",
         input_shape,
@@ -830,10 +817,10 @@ def reduction_architecture(
     >>> reduction_architecture(reduce_to=64).total_params
     233600
     """
-    k = _positive_int("kernel_size", kernel_size)
+    k = whole_number("kernel_size", kernel_size)
     layers = []
     if reduce_to is not None:
-        reduce_to = _positive_int("reduce_to", reduce_to)
+        reduce_to = whole_number("reduce_to", reduce_to)
         layers.append(LayerSpec.conv("reduce_1x1", reduce_to, 1, activation="relu"))
     layers.append(LayerSpec.conv(f"conv_{k}x{k}", filters, k, activation="relu"))
     suffix = "direct" if reduce_to is None else f"reduced_to_{reduce_to}"
@@ -877,8 +864,8 @@ def mlpconv_architecture(
     """
     if isinstance(filters, str) or not isinstance(filters, Sequence) or len(filters) != 3:
         raise ValueError(f"filters must be three whole numbers ≥ 1, got {filters!r}")
-    k = _positive_int("kernel_size", kernel_size)
-    f0, f1, f2 = (_positive_int(f"filters[{i}]", f) for i, f in enumerate(filters))
+    k = whole_number("kernel_size", kernel_size)
+    f0, f1, f2 = (whole_number(f"filters[{i}]", f) for i, f in enumerate(filters))
     return Architecture(
         "mlpconv",
         input_shape,
@@ -949,12 +936,12 @@ def inception_architecture(
     >>> inception_architecture(branch="5x5").total_macs
     12443648
     """
-    reduced = _bool("reduced", reduced)
+    reduced = flag("reduced", reduced)
     if branch is not None and branch not in _INCEPTION_BRANCHES:
         raise ValueError(f"branch must be None or one of {_INCEPTION_BRANCHES}, got {branch!r}")
     _name(prefix, "prefix")
     n = {
-        key: _positive_int(key, value)
+        key: whole_number(key, value)
         for key, value in [
             ("n1x1", n1x1),
             ("n3x3_reduce", n3x3_reduce),
@@ -1026,8 +1013,8 @@ def _residual_block(
     use_bias: bool,
     batch_norm: bool,
 ) -> Architecture:
-    use_bias = _bool("use_bias", use_bias)
-    batch_norm = _bool("batch_norm", batch_norm)
+    use_bias = flag("use_bias", use_bias)
+    batch_norm = flag("batch_norm", batch_norm)
     layers: list[LayerSpec] = []
     for i, (conv_name, filters, k) in enumerate(convs, start=1):
         layers += _conv_bn_relu(
@@ -1084,8 +1071,8 @@ def bottleneck_architecture(
     >>> bottleneck_architecture(batch_norm=False).total_params
     69632
     """
-    shape = _input_shape(input_shape)
-    b = _positive_int("bottleneck_channels", bottleneck_channels)
+    shape = shape3("input_shape", input_shape)
+    b = whole_number("bottleneck_channels", bottleneck_channels)
     convs = [("conv_1x1_reduce", b, 1), ("conv_3x3", b, 3), ("conv_1x1_restore", shape[2], 1)]
     return _residual_block(f"bottleneck_{shape[2]}_{b}", shape, convs, use_bias, batch_norm)
 
@@ -1122,7 +1109,7 @@ def basic_block_architecture(
     >>> basic_block_architecture(batch_norm=False).total_params
     73728
     """
-    shape = _input_shape(input_shape)
+    shape = shape3("input_shape", input_shape)
     convs = [("conv_3x3_1", shape[2], 3), ("conv_3x3_2", shape[2], 3)]
     return _residual_block(f"basic_block_{shape[2]}", shape, convs, use_bias, batch_norm)
 
@@ -1131,9 +1118,9 @@ def basic_block_architecture(
 
 
 def _fire(name: str, squeeze: int, expand1x1: int, expand3x3: int, source: str) -> list[LayerSpec]:
-    s = _positive_int("squeeze", squeeze)
-    e1 = _positive_int("expand1x1", expand1x1)
-    e3 = _positive_int("expand3x3", expand3x3)
+    s = whole_number("squeeze", squeeze)
+    e1 = whole_number("expand1x1", expand1x1)
+    e3 = whole_number("expand3x3", expand3x3)
     sq = f"{name}_squeeze1x1"
     return [
         LayerSpec.conv(sq, s, 1, activation="relu", inputs=(source,)),
@@ -1249,7 +1236,7 @@ def squeezenet_architecture(
     >>> squeezenet_architecture().total_params
     1248424
     """
-    classes = _positive_int("classes", classes)
+    classes = whole_number("classes", classes)
     layers = [
         LayerSpec.conv("conv1", 96, 7, strides=2, padding="valid", activation="relu"),
         LayerSpec.max_pool("pool1", 3, strides=2),
@@ -1306,7 +1293,7 @@ def alexnet_architecture(
     if isinstance(groups, bool) or not isinstance(groups, numbers.Integral) or groups not in (1, 2):
         raise ValueError(f"groups must be 1 or 2, got {groups!r}")
     groups = int(groups)
-    classes = _positive_int("classes", classes)
+    classes = whole_number("classes", classes)
     relu = {"activation": "relu"}
     layers = (
         LayerSpec.conv("conv1", 96, 11, strides=4, padding="valid", **relu),

@@ -15,10 +15,11 @@ FLOPs usually count the multiplication and the addition separately, so
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Sequence
 
 import numpy as np
+
+from conv1x1_viz.validation import flag, one_of, shape3, size_pair, whole_number
 
 __all__ = [
     "PADDINGS",
@@ -27,59 +28,36 @@ __all__ = [
     "conv_macs",
     "conv_output_shape",
     "conv_params",
+    "pool_output_shape",
 ]
 
 #: The paddings Keras ``Conv2D`` accepts (``"causal"`` is for 1-D only).
 PADDINGS = ("same", "valid")
 
 
-def _positive_int(name: str, value: object) -> int:
-    """Return ``value`` as an int, or raise a ValueError naming ``name``."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise ValueError(f"{name} must be a whole number ≥ 1, got {value!r}")
-    if value < 1:
-        raise ValueError(f"{name} must be a whole number ≥ 1, got {value!r}")
-    return int(value)
-
-
-def _pair(name: str, value: object) -> tuple[int, int]:
-    """Read an int or a pair of ints (height, width), each ≥ 1."""
-    if isinstance(value, Sequence) and not isinstance(value, str):
-        if len(value) != 2:
-            raise ValueError(f"{name} must be a whole number ≥ 1 or a pair of them, got {value!r}")
-        return _positive_int(f"{name}[0]", value[0]), _positive_int(f"{name}[1]", value[1])
-    return (_positive_int(name, value),) * 2
-
-
-def _padding(padding: object) -> str:
-    if not isinstance(padding, str) or padding.lower() not in PADDINGS:
-        raise ValueError(f"padding must be one of {PADDINGS}, got {padding!r}")
-    return padding.lower()
-
-
-def _input_shape(input_shape: object) -> tuple[int, int, int]:
-    if not isinstance(input_shape, Sequence) or len(input_shape) != 3:
+def _groups(groups: object, in_channels: int, filters: int) -> int:
+    """Check that ``groups`` divides both the input depth and the number of filters."""
+    g = whole_number("groups", groups)
+    if in_channels % g or filters % g:
         raise ValueError(
-            f"input_shape must be (H, W, C_in), three whole numbers ≥ 1, got {input_shape!r}"
+            f"groups must divide both in_channels ({in_channels}) and filters ({filters}), "
+            f"got {g}: a grouped convolution splits the channels into equal groups"
         )
-    h, w, c = input_shape
-    return (
-        _positive_int("input_shape[0] (H)", h),
-        _positive_int("input_shape[1] (W)", w),
-        _positive_int("input_shape[2] (C_in)", c),
-    )
+    return g
 
 
-def _output_length(size: int, kernel: int, stride: int, padding: str, axis: str) -> int:
-    """Length of one spatial axis after a convolution, as Keras computes it."""
+def _output_length(
+    size: int, window: int, stride: int, padding: str, axis: str, what: str = "kernel_size"
+) -> int:
+    """Length of one spatial axis after a convolution or pooling, as Keras computes it."""
     if padding == "same":
         return -(-size // stride)  # ceil(size / stride)
-    if kernel > size:
+    if window > size:
         raise ValueError(
-            f"kernel_size {axis} is {kernel} but the input {axis} is only {size}: "
-            f'with padding="valid" the kernel must fit, so kernel_size ≤ {size}'
+            f"{what} {axis} is {window} but the input {axis} is only {size}: "
+            f'with padding="valid" the window must fit, so {what} ≤ {size}'
         )
-    return (size - kernel) // stride + 1
+    return (size - window) // stride + 1
 
 
 def conv_output_shape(
@@ -117,14 +95,54 @@ def conv_output_shape(
     >>> conv_output_shape((28, 28, 192), filters=32, kernel_size=5, padding="valid")
     (24, 24, 32)
     """
-    h, w, _ = _input_shape(input_shape)
-    filters = _positive_int("filters", filters)
-    (kh, kw), (sh, sw) = _pair("kernel_size", kernel_size), _pair("strides", strides)
-    padding = _padding(padding)
+    h, w, _ = shape3("input_shape", input_shape)
+    filters = whole_number("filters", filters)
+    (kh, kw), (sh, sw) = size_pair("kernel_size", kernel_size), size_pair("strides", strides)
+    padding = one_of("padding", padding, PADDINGS)
     return (
         _output_length(h, kh, sh, padding, "height"),
         _output_length(w, kw, sw, padding, "width"),
         filters,
+    )
+
+
+def pool_output_shape(
+    input_shape: Sequence[int],
+    pool_size: int | Sequence[int],
+    strides: int | Sequence[int] | None = None,
+    padding: str = "valid",
+) -> tuple[int, int, int]:
+    """Return the shape a 2-D pooling layer (Keras ``MaxPooling2D``) produces.
+
+    Parameters
+    ----------
+    input_shape : tuple of int
+        ``(H, W, C)``.
+    pool_size : int or (int, int)
+        Window height and width.
+    strides : int or (int, int), optional
+        Step between windows; by default the window size, as in Keras.
+    padding : {"same", "valid"}, default "valid"
+        As in :func:`conv_output_shape`.
+
+    Returns
+    -------
+    tuple of int
+        ``(H_out, W_out, C)``: pooling keeps the depth.
+
+    Examples
+    --------
+    >>> pool_output_shape((55, 55, 96), 3, 2)
+    (27, 27, 96)
+    """
+    h, w, c = shape3("input_shape", input_shape, ("H", "W", "C"))
+    ph, pw = size_pair("pool_size", pool_size)
+    sh, sw = (ph, pw) if strides is None else size_pair("strides", strides)
+    padding = one_of("padding", padding, PADDINGS)
+    return (
+        _output_length(h, ph, sh, padding, "height", "pool_size"),
+        _output_length(w, pw, sw, padding, "width", "pool_size"),
+        c,
     )
 
 
@@ -133,11 +151,15 @@ def conv_params(
     in_channels: int,
     filters: int,
     use_bias: bool = True,
+    *,
+    groups: int = 1,
 ) -> int:
     """Count the trainable parameters of a 2-D convolution layer.
 
-    Each filter holds ``k_h · k_w · C_in`` weights, since a filter always spans every
-    input channel, plus one bias.
+    In a standard convolution each filter holds ``k_h · k_w · C_in`` weights, since
+    it spans every input channel, plus one bias. A grouped convolution splits the
+    input channels and the filters into ``groups`` equal groups, and each filter
+    spans only the ``C_in / groups`` channels of its own group.
 
     Parameters
     ----------
@@ -149,12 +171,17 @@ def conv_params(
         Number of filters, ``C_out``.
     use_bias : bool, default True
         Whether each filter has a bias.
+    groups : int, default 1
+        Number of groups; it must divide both ``in_channels`` and ``filters``. 1 is a
+        standard convolution; ``groups == in_channels`` is a depthwise convolution,
+        with ``filters = in_channels × depth multiplier``.
 
     Returns
     -------
     int
-        ``(k_h · k_w · C_in + 1) · filters`` with a bias, ``k_h · k_w · C_in · filters``
-        without; equal to Keras ``Conv2D(...).count_params()``.
+        ``(k_h · k_w · C_in / groups + 1) · filters`` with a bias, without the ``+ 1``
+        without; equal to Keras ``Conv2D(..., groups=groups).count_params()``, and for
+        ``groups == in_channels`` to ``DepthwiseConv2D(...).count_params()``.
 
     Examples
     --------
@@ -162,13 +189,15 @@ def conv_params(
     14336
     >>> conv_params(1, in_channels=512, filters=64)
     32832
+    >>> conv_params(3, in_channels=32, filters=32, groups=32)  # depthwise 3×3
+    320
     """
-    kh, kw = _pair("kernel_size", kernel_size)
-    in_channels = _positive_int("in_channels", in_channels)
-    filters = _positive_int("filters", filters)
-    if not isinstance(use_bias, bool | np.bool_):
-        raise ValueError(f"use_bias must be True or False, got {use_bias!r}")
-    return (kh * kw * in_channels + int(bool(use_bias))) * filters
+    kh, kw = size_pair("kernel_size", kernel_size)
+    in_channels = whole_number("in_channels", in_channels)
+    filters = whole_number("filters", filters)
+    use_bias = flag("use_bias", use_bias)
+    groups = _groups(groups, in_channels, filters)
+    return (kh * kw * (in_channels // groups) + int(use_bias)) * filters
 
 
 def conv_macs(
@@ -177,6 +206,8 @@ def conv_macs(
     kernel_size: int | Sequence[int],
     strides: int | Sequence[int] = 1,
     padding: str = "same",
+    *,
+    groups: int = 1,
 ) -> int:
     """Count the multiply-accumulates a 2-D convolution layer performs on one image.
 
@@ -199,20 +230,28 @@ def conv_macs(
         Step between filter positions.
     padding : {"same", "valid"}, default "same"
         As in :func:`conv_output_shape`.
+    groups : int, default 1
+        As in :func:`conv_params`: each output value then sums over ``C_in / groups``
+        channels only.
 
     Returns
     -------
     int
-        Multiply-accumulates for one image.
+        Multiply-accumulates for one image,
+        ``H_out · W_out · filters · k_h · k_w · C_in / groups``.
 
     Examples
     --------
     >>> conv_macs((28, 28, 192), filters=32, kernel_size=5)
     120422400
+    >>> conv_macs((112, 112, 32), filters=32, kernel_size=3, groups=32)  # depthwise
+    3612672
     """
     h_out, w_out, filters = conv_output_shape(input_shape, filters, kernel_size, strides, padding)
-    kh, kw = _pair("kernel_size", kernel_size)
-    return h_out * w_out * filters * kh * kw * input_shape[2]
+    kh, kw = size_pair("kernel_size", kernel_size)
+    in_channels = shape3("input_shape", input_shape)[2]
+    groups = _groups(groups, in_channels, filters)
+    return h_out * w_out * filters * kh * kw * (in_channels // groups)
 
 
 def _array(name: str, value: object, min_rank: int, max_rank: int, shape_text: str) -> np.ndarray:
@@ -331,10 +370,10 @@ def conv2d_reference(
             f"as its input, so kernel.shape[2] must equal x.shape[-1]"
         )
     b = _bias(bias, c_out)
-    sh, sw = _pair("strides", strides)
+    sh, sw = size_pair("strides", strides)
     h_out, w_out, _ = conv_output_shape((h, w, c_in), c_out, (kh, kw), (sh, sw), padding)
 
-    if _padding(padding) == "same":
+    if one_of("padding", padding, PADDINGS) == "same":
         pad_h = max((h_out - 1) * sh + kh - h, 0)
         pad_w = max((w_out - 1) * sw + kw - w, 0)
         x = np.pad(

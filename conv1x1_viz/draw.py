@@ -28,7 +28,7 @@ from matplotlib.image import AxesImage
 from matplotlib.patches import Polygon, Rectangle
 from matplotlib.text import Annotation, Text
 
-from conv1x1_viz.arithmetic import _positive_int, conv1x1
+from conv1x1_viz.arithmetic import conv1x1
 from conv1x1_viz.formulas import dot_formula, format_count
 from conv1x1_viz.geometry import (
     Bounds,
@@ -41,6 +41,7 @@ from conv1x1_viz.geometry import (
     mixing_layout,
     use_log_scale,
 )
+from conv1x1_viz.validation import whole_number
 
 __all__ = [
     "COST_QUANTITIES",
@@ -306,7 +307,7 @@ def draw_filter_block(
     """
     ax = _axes(ax)
     s = _style("draw_filter_block", _FILTER_BLOCK_STYLE, style)
-    max_dividers = _positive_int("max_dividers", s["max_dividers"])
+    max_dividers = whole_number("max_dividers", s["max_dividers"])
     edge = {"edgecolors": s["edgecolor"], "linewidths": s["linewidth"]}
     filter_edge = _shade(s["filter_color"], 0.55)
 
@@ -586,7 +587,7 @@ def draw_channel_mixing(
     """
     ax = _axes(ax)
     s = _style("draw_channel_mixing", _MIXING_STYLE, style)
-    _positive_int("max_annotated", s["max_annotated"])
+    whole_number("max_annotated", s["max_annotated"])
     if s["values"] not in _VALUES_MODES:
         raise ValueError(f"values must be one of {_VALUES_MODES}, got {s['values']!r}")
     for name, value in (("x_limit", x_limit), ("weight_limit", weight_limit), ("y_limit", y_limit)):
@@ -813,9 +814,9 @@ def draw_feature_map_grid(
     """
     ax = _axes(ax)
     s = _style("draw_feature_map_grid", _GRID_STYLE, style)
-    max_maps = _positive_int("max_maps", max_maps)
+    max_maps = whole_number("max_maps", max_maps)
     if ncols is not None:
-        ncols = _positive_int("ncols", ncols)
+        ncols = whole_number("ncols", ncols)
     if vmin is not None and vmax is not None and not vmin < vmax:
         raise ValueError(f"vmin must be smaller than vmax, got vmin={vmin!r}, vmax={vmax!r}")
     if not 0 <= s["gap"] < 1:

@@ -17,14 +17,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from conv1x1_viz.arithmetic import (
-    _input_shape,
-    _pair,
-    _positive_int,
-    conv_macs,
-    conv_output_shape,
-    conv_params,
-)
+from conv1x1_viz.arithmetic import conv_macs, conv_output_shape, conv_params
+from conv1x1_viz.validation import shape3, size_pair, whole_number
 
 __all__ = [
     "BottleneckCosts",
@@ -41,16 +35,24 @@ __all__ = [
 def format_count(n: int) -> str:
     """Write a whole number with thousands separators.
 
+    Counts are whole numbers; anything else (``2.7``, ``True``) is refused rather
+    than rounded or cut silently.
+
     Examples
     --------
     >>> format_count(120422400)
     '120,422,400'
     """
-    return f"{int(n):,}"
+    return f"{whole_number('n', n, None):,}"
 
 
-def _product(factors: Sequence[int]) -> str:
-    return "·".join(format_count(f) for f in factors)
+def _product(factors: Sequence[int | str]) -> str:
+    return "·".join(f if isinstance(f, str) else format_count(f) for f in factors)
+
+
+def _depth(in_channels: int, groups: int) -> int | str:
+    """Channels one filter spans: ``C_in``, or ``(C_in/groups)`` written out."""
+    return in_channels if groups == 1 else f"({in_channels}/{groups})"
 
 
 def params_formula(
@@ -58,6 +60,8 @@ def params_formula(
     in_channels: int,
     filters: int,
     use_bias: bool = True,
+    *,
+    groups: int = 1,
 ) -> str:
     """Write out the parameter count of a convolution layer, numbers plugged in.
 
@@ -71,6 +75,9 @@ def params_formula(
         Number of filters.
     use_bias : bool, default True
         Whether each filter has a bias.
+    groups : int, default 1
+        Groups of a grouped or depthwise convolution; each filter then spans
+        ``C_in/groups`` channels, written out as such.
 
     Returns
     -------
@@ -85,10 +92,12 @@ def params_formula(
     '(1·1·512 + 1)·64 = 32,832'
     >>> params_formula(1, 512, 64, use_bias=False)
     '1·1·512·64 = 32,768'
+    >>> params_formula(3, 32, 32, use_bias=False, groups=32)
+    '3·3·(32/32)·32 = 288'
     """
-    total = conv_params(kernel_size, in_channels, filters, use_bias)
-    kh, kw = _pair("kernel_size", kernel_size)
-    weights = _product([kh, kw, in_channels])
+    total = conv_params(kernel_size, in_channels, filters, use_bias, groups=groups)
+    kh, kw = size_pair("kernel_size", kernel_size)
+    weights = _product([kh, kw, _depth(in_channels, groups)])
     if use_bias:
         return f"({weights} + 1)·{format_count(filters)} = {format_count(total)}"
     return f"{weights}·{format_count(filters)} = {format_count(total)}"
@@ -100,6 +109,8 @@ def macs_formula(
     kernel_size: int | Sequence[int],
     strides: int | Sequence[int] = 1,
     padding: str = "same",
+    *,
+    groups: int = 1,
 ) -> str:
     """Write out the multiply-accumulates of a convolution layer, numbers plugged in.
 
@@ -115,6 +126,8 @@ def macs_formula(
         Step between filter positions.
     padding : {"same", "valid"}, default "same"
         As in :func:`~conv1x1_viz.arithmetic.conv_output_shape`.
+    groups : int, default 1
+        As in :func:`params_formula`.
 
     Returns
     -------
@@ -126,11 +139,14 @@ def macs_formula(
     --------
     >>> macs_formula((28, 28, 192), 32, 5)
     '28·28·5·5·192·32 = 120,422,400'
+    >>> macs_formula((112, 112, 32), 32, 3, groups=32)
+    '112·112·3·3·(32/32)·32 = 3,612,672'
     """
-    total = conv_macs(input_shape, filters, kernel_size, strides, padding)
+    total = conv_macs(input_shape, filters, kernel_size, strides, padding, groups=groups)
     h_out, w_out, _ = conv_output_shape(input_shape, filters, kernel_size, strides, padding)
-    kh, kw = _pair("kernel_size", kernel_size)
-    factors = [h_out, w_out, kh, kw, input_shape[2], filters]
+    kh, kw = size_pair("kernel_size", kernel_size)
+    c_in = shape3("input_shape", input_shape)[2]
+    factors = [h_out, w_out, kh, kw, _depth(c_in, groups), filters]
     return f"{_product(factors)} = {format_count(total)}"
 
 
@@ -155,7 +171,8 @@ def dot_formula(
     values : array, shape (C_in,)
         One pixel's channel values.
     max_terms : int, default 4
-        Longer sums show their first ``max_terms - 1`` terms, ``…`` and the last one.
+        Longer sums show their first ``max_terms - 1`` terms, ``…`` and the last one:
+        ``max_terms`` terms in all.
     digits : int, default 2
         Decimals shown.
 
@@ -176,10 +193,10 @@ def dot_formula(
             f"weights and values must be two vectors of the same length ≥ 1, "
             f"got shapes {w.shape} and {x.shape}"
         )
-    max_terms = _positive_int("max_terms", max_terms)
+    max_terms = whole_number("max_terms", max_terms)
     terms = [f"{_signed(a, digits)}·{_signed(b, digits)}" for a, b in zip(w, x, strict=True)]
     if len(terms) > max_terms:
-        terms = [*terms[: max(max_terms - 1, 1)], "…", terms[-1]]
+        terms = [*terms[: max_terms - 1], "…", terms[-1]]
     total = float(w @ x)
     total_text = f"{total:.{digits}f}".replace("-", "−")
     if float(f"{total:.{digits}f}") == 0:
@@ -243,7 +260,7 @@ def layer_cost(
     >>> layer_cost((28, 28, 192), 16, 1).params
     3088
     """
-    shape = _input_shape(input_shape)
+    shape = shape3("input_shape", input_shape)
     return LayerCost(
         params=conv_params(kernel_size, shape[2], filters, use_bias),
         macs=conv_macs(shape, filters, kernel_size, strides, padding),
@@ -327,8 +344,8 @@ def bottleneck_costs(
     >>> costs.direct.macs, costs.reduced_macs
     (120422400, 12443648)
     """
-    h, w, c_in = _input_shape(input_shape)
-    reduction = _positive_int("reduction", reduction)
+    h, w, c_in = shape3("input_shape", input_shape)
+    reduction = whole_number("reduction", reduction)
     reduce = layer_cost((h, w, c_in), reduction, 1, use_bias=use_bias)
     return BottleneckCosts(
         direct=layer_cost((h, w, c_in), filters, kernel_size, use_bias=use_bias),

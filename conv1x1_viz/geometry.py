@@ -28,7 +28,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from conv1x1_viz.arithmetic import _input_shape, _pair, _positive_int, conv_output_shape
+from conv1x1_viz.arithmetic import conv_output_shape
+from conv1x1_viz.validation import shape3, size_pair, whole_number
 
 __all__ = [
     "DEPTH_SCALE",
@@ -289,10 +290,10 @@ def filter_block_scene(
     >>> scene.output_shape
     (28, 28, 64)
     """
-    h, w, c_in = _input_shape(input_shape)
-    kh, kw = _pair("kernel_size", kernel_size)
-    filters = _positive_int("filters", filters)
-    max_dividers = _positive_int("max_dividers", max_dividers)
+    h, w, c_in = shape3("input_shape", input_shape)
+    kh, kw = size_pair("kernel_size", kernel_size)
+    filters = whole_number("filters", filters)
+    max_dividers = whole_number("max_dividers", max_dividers)
     h_out, w_out, _ = conv_output_shape((h, w, c_in), filters, (kh, kw), strides, padding)
 
     def length(n: int) -> float:
@@ -429,15 +430,15 @@ def grid_layout(
     >>> layout.n_shown, layout.n_hidden, layout.ncols, layout.mosaic_shape
     (16, 24, 4, (35, 35))
     """
-    n_maps = _positive_int("n_maps", n_maps)
-    max_maps = _positive_int("max_maps", max_maps)
-    map_h, map_w = _pair("map_shape", map_shape)
+    n_maps = whole_number("n_maps", n_maps)
+    max_maps = whole_number("max_maps", max_maps)
+    map_h, map_w = size_pair("map_shape", map_shape)
     if not 0 <= gap < 1:
         raise ValueError(f"gap must be between 0 and 1, got {gap!r}")
     n_shown = min(n_maps, max_maps)
     if ncols is None:
         ncols = math.ceil(math.sqrt(n_shown))
-    ncols = _positive_int("ncols", ncols)
+    ncols = whole_number("ncols", ncols)
     gap_px = max(1, round(gap * map_w)) if gap > 0 else 0
     used_cols = min(ncols, n_shown)
     nrows = math.ceil(n_shown / ncols)
@@ -515,8 +516,8 @@ def mixing_layout(in_channels: int, out_channels: int, *, gap: float = 0.6) -> M
     >>> mixing_layout(3, 2).weight_extent
     (0.0, 3.0, 0.0, 2.0)
     """
-    c_in = _positive_int("in_channels", in_channels)
-    c_out = _positive_int("out_channels", out_channels)
+    c_in = whole_number("in_channels", in_channels)
+    c_out = whole_number("out_channels", out_channels)
     if not gap >= 0:
         raise ValueError(f"gap must be ≥ 0, got {gap!r}")
     rows = np.arange(c_out)
@@ -582,8 +583,8 @@ def cost_bar_layout(n_groups: int, n_designs: int, *, group_gap: float = 0.8) ->
     >>> cost_bar_layout(2, 2).positions.tolist()
     [[3.8, 2.8], [1.0, 0.0]]
     """
-    n_groups = _positive_int("n_groups", n_groups)
-    n_designs = _positive_int("n_designs", n_designs)
+    n_groups = whole_number("n_groups", n_groups)
+    n_designs = whole_number("n_designs", n_designs)
     slot = n_designs + group_gap
     group = np.arange(n_groups)[:, None]
     design = np.arange(n_designs)[None, :]

@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from conv1x1_viz.arithmetic import _positive_int
+from conv1x1_viz.validation import whole_number
 
 __all__ = ["SHAPE_CLASSES", "ToyImages", "toy_shapes"]
 
@@ -118,7 +118,7 @@ def toy_shapes(
     >>> data.images.shape, data.images.dtype.name, sorted(data.labels.tolist())
     ((8, 12, 12, 3), 'float32', [0, 0, 1, 1, 2, 2, 3, 3])
     """
-    n = _positive_int("n_samples", n_samples)
+    n = whole_number("n_samples", n_samples)
     if (
         isinstance(image_size, bool)
         or not isinstance(image_size, numbers.Integral)

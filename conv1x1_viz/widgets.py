@@ -56,7 +56,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from conv1x1_viz.arithmetic import _pair, _positive_int, conv1x1, conv2d_reference
+from conv1x1_viz.arithmetic import conv1x1, conv2d_reference
 from conv1x1_viz.draw import (
     FONT,
     draw_channel_mixing,
@@ -81,6 +81,7 @@ from conv1x1_viz.pca import (
     random_reduction,
     reconstruction_error,
 )
+from conv1x1_viz.validation import size_pair, whole_number
 
 __all__ = [
     "BottleneckExplorer",
@@ -173,15 +174,6 @@ def _slider(
     )
 
 
-def _in_range(name: str, value: int, low: int, high: int) -> int:
-    """Return ``value`` as an int in ``low … high``, or raise a ValueError naming it."""
-    if isinstance(value, bool) or not isinstance(value, int | np.integer):
-        raise ValueError(f"{name} must be a whole number {low} … {high}, got {value!r}")
-    if not low <= value <= high:
-        raise ValueError(f"{name} must be a whole number {low} … {high}, got {value!r}")
-    return int(value)
-
-
 def _plural(n: int, word: str) -> str:
     return f"{format_count(n)} {word}" + ("" if n == 1 else "s")
 
@@ -221,7 +213,7 @@ def sample_image(size: int = 64) -> np.ndarray:
     numpy.ndarray, shape (size, size, 3)
         RGB, channels last, read-only.
     """
-    return _cached_image(_in_range("size", size, 4, 512))
+    return _cached_image(whole_number("size", size, 4, 512))
 
 
 def _seeded_kernel(
@@ -475,22 +467,22 @@ class ParamExplorer(Explorer):
         max_kernel: int = 7,
     ) -> None:
         super().__init__()
-        self.input_size = _pair("input_size", input_size)
-        max_channels = _positive_int("max_channels", max_channels)
-        max_filters = _positive_int("max_filters", max_filters)
-        max_kernel = _positive_int("max_kernel", max_kernel)
+        self.input_size = size_pair("input_size", input_size)
+        max_channels = whole_number("max_channels", max_channels)
+        max_filters = whole_number("max_filters", max_filters)
+        max_kernel = whole_number("max_kernel", max_kernel)
         sliders: dict[str, ipywidgets.ValueWidget] = {
             "in_channels": _slider(
-                _in_range("in_channels", in_channels, 1, max_channels),
+                whole_number("in_channels", in_channels, 1, max_channels),
                 1,
                 max_channels,
                 "input depth C_in",
             ),
             "filters": _slider(
-                _in_range("filters", filters, 1, max_filters), 1, max_filters, "filters C_out"
+                whole_number("filters", filters, 1, max_filters), 1, max_filters, "filters C_out"
             ),
             "kernel_size": _slider(
-                _in_range("kernel_size", kernel_size, 1, max_kernel), 1, max_kernel, "kernel k×k"
+                whole_number("kernel_size", kernel_size, 1, max_kernel), 1, max_kernel, "kernel k×k"
             ),
             "use_bias": ipywidgets.Checkbox(value=bool(use_bias), description="bias per filter"),
         }
@@ -583,8 +575,8 @@ class MixingExplorer(Explorer):
         seed: int = 0,
     ) -> None:
         super().__init__()
-        in_channels = _in_range("in_channels", in_channels, 1, 64)
-        max_filters = _positive_int("max_filters", max_filters)
+        in_channels = whole_number("in_channels", in_channels, 1, 64)
+        max_filters = whole_number("max_filters", max_filters)
         self.image = sample_image(image_size)
         self.features = _image_features(self.image, in_channels, seed)
         # One row per pixel, ready for the matrix product; Keras order (C_in, C_out).
@@ -598,10 +590,10 @@ class MixingExplorer(Explorer):
         size = self.image.shape[0]
         row = size * 3 // 8 if row is None else row
         col = size // 2 if col is None else col
-        filters = _in_range("filters", filters, 1, max_filters)
+        filters = whole_number("filters", filters, 1, max_filters)
         sliders: dict[str, ipywidgets.ValueWidget] = {
-            "row": _slider(_in_range("row", row, 0, size - 1), 0, size - 1, "pixel row"),
-            "col": _slider(_in_range("col", col, 0, size - 1), 0, size - 1, "pixel column"),
+            "row": _slider(whole_number("row", row, 0, size - 1), 0, size - 1, "pixel row"),
+            "col": _slider(whole_number("col", col, 0, size - 1), 0, size - 1, "pixel column"),
             "filters": _slider(filters, 1, max_filters, "filters C_out"),
             "output": _slider(0, 0, filters - 1, "highlighted output"),
         }
@@ -720,9 +712,9 @@ class ReductionExplorer(Explorer):
         seed: int = 0,
     ) -> None:
         super().__init__()
-        features = _in_range("features", features, 1, 512)
-        max_filters = _positive_int("max_filters", max_filters)
-        self.max_maps = _positive_int("max_maps", max_maps)
+        features = whole_number("features", features, 1, 512)
+        max_filters = whole_number("max_filters", max_filters)
+        self.max_maps = whole_number("max_maps", max_maps)
         self.image = sample_image(image_size)
         self.before = _image_features(self.image, features, seed)
         self.weights = _seeded_kernel(1, features, max_filters, seed + 1)[0, 0]
@@ -733,7 +725,7 @@ class ReductionExplorer(Explorer):
         self._after_max = float(np.percentile(self._every_after, 99.5)) or 1.0
         sliders: dict[str, ipywidgets.ValueWidget] = {
             "filters": _slider(
-                _in_range("filters", filters, 1, max_filters), 1, max_filters, "1×1 filters"
+                whole_number("filters", filters, 1, max_filters), 1, max_filters, "1×1 filters"
             ),
         }
         self._setup(sliders, figsize=(9.0, 3.9))
@@ -854,25 +846,25 @@ class BottleneckExplorer(Explorer):
         max_kernel: int = 7,
     ) -> None:
         super().__init__()
-        self.input_size = _pair("input_size", input_size)
+        self.input_size = size_pair("input_size", input_size)
         self.use_bias = bool(use_bias)
-        max_channels = _positive_int("max_channels", max_channels)
-        max_filters = _positive_int("max_filters", max_filters)
-        max_kernel = _positive_int("max_kernel", max_kernel)
-        in_channels = _in_range("in_channels", in_channels, 1, max_channels)
+        max_channels = whole_number("max_channels", max_channels)
+        max_filters = whole_number("max_filters", max_filters)
+        max_kernel = whole_number("max_kernel", max_kernel)
+        in_channels = whole_number("in_channels", in_channels, 1, max_channels)
         sliders: dict[str, ipywidgets.ValueWidget] = {
             "in_channels": _slider(in_channels, 1, max_channels, "input depth C_in"),
             "reduction": _slider(
-                _in_range("reduction", reduction, 1, in_channels),
+                whole_number("reduction", reduction, 1, in_channels),
                 1,
                 in_channels,
                 "1×1 reduction to",
             ),
             "kernel_size": _slider(
-                _in_range("kernel_size", kernel_size, 1, max_kernel), 1, max_kernel, "kernel k×k"
+                whole_number("kernel_size", kernel_size, 1, max_kernel), 1, max_kernel, "kernel k×k"
             ),
             "filters": _slider(
-                _in_range("filters", filters, 1, max_filters), 1, max_filters, "filters C_out"
+                whole_number("filters", filters, 1, max_filters), 1, max_filters, "filters C_out"
             ),
         }
         self._setup(sliders, figsize=(8.0, 3.0))
@@ -1027,7 +1019,7 @@ class ReconstructionExplorer(Explorer):
     ) -> None:
         super().__init__()
         if isinstance(features, int | np.integer) and not isinstance(features, bool):
-            count = _in_range("features", features, 2, 512)
+            count = whole_number("features", features, 2, 512)
             self.image: np.ndarray | None = sample_image(image_size)
             maps = _image_features(self.image, count, seed)
         else:
@@ -1044,7 +1036,7 @@ class ReconstructionExplorer(Explorer):
         self.components = principal_components(maps)
         self.pca_errors = pca_errors(self.components)  # entry k: k maps kept, 0 … C
         self.trained = _trained_errors(trained, c)
-        shown = min(_positive_int("shown_maps", shown_maps), c)
+        shown = min(whole_number("shown_maps", shown_maps), c)
         # The maps with the most variance, in channel order.
         self.shown = np.sort(np.argsort(-maps.reshape(-1, c).var(axis=0), kind="stable")[:shown])
         # PCA rebuilds map j from the first k components: a running sum over k.
@@ -1065,7 +1057,7 @@ class ReconstructionExplorer(Explorer):
         self._random_maps = np.stack(random_maps)
         self._vmax = float(np.percentile(maps[:, :, self.shown], 99.5)) or 1.0
         sliders: dict[str, ipywidgets.ValueWidget] = {
-            "filters": _slider(_in_range("filters", filters, 1, c), 1, c, "maps kept k"),
+            "filters": _slider(whole_number("filters", filters, 1, c), 1, c, "maps kept k"),
         }
         self._setup(sliders, figsize=(9.0, 3.9))
 
@@ -1083,7 +1075,7 @@ class ReconstructionExplorer(Explorer):
             ``"pca"``, ``"random"`` and, if a trained layer of that width was given,
             ``"trained"``.
         """
-        k = _in_range("k", k, 1, self.features.shape[2])
+        k = whole_number("k", k, 1, self.features.shape[2])
         errors = {"pca": float(self.pca_errors[k]), "random": float(self.random_errors[k])}
         if k in self.trained:
             errors["trained"] = self.trained[k]

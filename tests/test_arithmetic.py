@@ -7,7 +7,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import conv1x1_viz.arithmetic as arithmetic
 from conv1x1_viz import conv1x1, conv2d_reference, conv_macs, conv_output_shape, conv_params
+from conv1x1_viz.arithmetic import pool_output_shape
 
 sizes = st.integers(1, 7) | st.tuples(st.integers(1, 7), st.integers(1, 7))
 strides = st.integers(1, 3) | st.tuples(st.integers(1, 3), st.integers(1, 3))
@@ -107,10 +109,100 @@ def test_conv1x1_is_the_same_matrix_at_every_pixel(rng):
         np.testing.assert_allclose(out[r, c], x[r, c] @ w)
 
 
-def test_conv1x1_works_without_python_loops_on_large_input(rng):
-    x = rng.normal(size=(1, 256, 256, 64)).astype(np.float32)
-    w = rng.normal(size=(64, 16)).astype(np.float32)
-    assert conv1x1(x, w).shape == (1, 256, 256, 16)
+def _lines_run_in_arithmetic(fn, *args):
+    """Count the Python lines of arithmetic.py that run during ``fn(*args)``."""
+    import sys
+
+    count = 0
+
+    def tracer(frame, event, arg):
+        nonlocal count
+        if frame.f_code.co_filename == arithmetic.__file__:
+            if event == "line":
+                count += 1
+            return tracer
+        return None
+
+    sys.settrace(tracer)
+    try:
+        fn(*args)
+    finally:
+        sys.settrace(None)
+    return count
+
+
+def test_conv1x1_runs_no_python_loop_over_pixels(rng):
+    # The same lines run for 4 pixels and for 65,536: the pixels go through one product.
+    w = rng.normal(size=(8, 4))
+    small = _lines_run_in_arithmetic(conv1x1, rng.normal(size=(2, 2, 8)), w)
+    large = _lines_run_in_arithmetic(conv1x1, rng.normal(size=(256, 256, 8)), w)
+    assert small == large > 0
+    # The reference convolution, by contrast, loops over the kernel's taps: the count grows.
+    k1, k3 = rng.normal(size=(1, 1, 8, 4)), rng.normal(size=(3, 3, 8, 4))
+    x = rng.normal(size=(6, 6, 8))
+    assert _lines_run_in_arithmetic(conv2d_reference, x, k3) > _lines_run_in_arithmetic(
+        conv2d_reference, x, k1
+    )
+
+
+@keras_settings
+@given(data=st.data())
+def test_grouped_and_depthwise_counts_match_keras(keras, data):
+    groups = data.draw(st.integers(1, 8), label="groups")
+    c_in = groups * data.draw(st.integers(1, 6), label="channels per group")
+    filters = groups * data.draw(st.integers(1, 6), label="filters per group")
+    kernel = data.draw(sizes, label="kernel")
+    use_bias = data.draw(st.booleans(), label="use_bias")
+    h, w = data.draw(st.integers(1, 12)), data.draw(st.integers(1, 12))
+    conv = keras.layers.Conv2D(filters, kernel, groups=groups, use_bias=use_bias, padding="same")
+    conv.build((None, h, w, c_in))
+    assert conv.count_params() == conv_params(kernel, c_in, filters, use_bias, groups=groups)
+    weights_per_filter = conv.kernel.shape[0] * conv.kernel.shape[1] * conv.kernel.shape[2]
+    assert conv_macs((h, w, c_in), filters, kernel, groups=groups) == (
+        h * w * filters * weights_per_filter
+    )
+    multiplier = data.draw(st.integers(1, 3), label="depth multiplier")
+    depthwise = keras.layers.DepthwiseConv2D(
+        kernel, depth_multiplier=multiplier, use_bias=use_bias, padding="same"
+    )
+    depthwise.build((None, h, w, c_in))
+    assert depthwise.count_params() == conv_params(
+        kernel, c_in, c_in * multiplier, use_bias, groups=c_in
+    )
+
+
+@pytest.mark.parametrize(
+    ("groups", "message"),
+    [
+        (3, r"groups must divide both in_channels \(8\) and filters \(4\), got 3"),
+        (8, r"groups must divide both in_channels \(8\) and filters \(4\), got 8"),
+        (0, r"groups must be a whole number ≥ 1, got 0"),
+        (2.0, r"groups must be a whole number ≥ 1, got 2\.0"),
+    ],
+)
+def test_groups_must_divide_channels_and_filters(groups, message):
+    _raises(message, conv_params, 3, 8, 4, groups=groups)
+    _raises(message, conv_macs, (5, 5, 8), 4, 3, groups=groups)
+
+
+def test_counts_are_python_ints_whatever_the_input_types():
+    shape = np.array([28, 28, 192])
+    for value in (
+        conv_macs(shape, np.int64(32), np.array([5, 5])),
+        conv_params(np.array([3, 3]), np.int32(192), np.int16(32)),
+        *conv_output_shape(shape, np.int64(32), 5),
+    ):
+        assert type(value) is int
+    assert conv_macs(shape, 32, np.array([5, 5])) == conv_macs((28, 28, 192), 32, 5)
+
+
+def test_pooling_shapes_and_errors_name_the_pool_size():
+    assert pool_output_shape((55, 55, 96), 3, 2) == (27, 27, 96)
+    assert pool_output_shape((7, 7, 4), 2, padding="same") == (4, 4, 4)
+    _raises(
+        r"pool_size height is 9 but the input height is only 8", pool_output_shape, (8, 8, 3), 9
+    )
+    _raises(r"pool_size must be a whole number ≥ 1 or a pair", pool_output_shape, (8, 8, 3), "2")
 
 
 def _raises(match, fn, *args, **kwargs):

@@ -79,6 +79,31 @@ def test_formulas_reject_what_the_counts_reject():
         macs_formula((8, 8, 3), -1, 1)
 
 
+def test_format_count_refuses_what_is_not_a_whole_number():
+    assert format_count(np.int64(-1200)) == "-1,200"
+    for bad in (2.7, 2.0, True, "3"):
+        with pytest.raises(ValueError, match="n must be a whole number, got"):
+            format_count(bad)
+
+
+@pytest.mark.parametrize("length", [1, 2, 3, 5, 8])
+@pytest.mark.parametrize("max_terms", [1, 2, 3, 4])
+def test_dot_formula_shows_at_most_max_terms_and_hides_something_behind_the_ellipsis(
+    length, max_terms
+):
+    text = dot_formula(np.arange(1.0, length + 1), np.ones(length), max_terms=max_terms)
+    shown = text.split(" = ")[0].split(" + ")
+    terms = [t for t in shown if t != "…"]
+    assert len(terms) == min(length, max_terms)
+    assert ("…" in shown) == (length > max_terms)
+
+
+def test_grouped_formulas_show_the_channels_per_group():
+    assert params_formula(3, 192, 192, groups=192) == "(3·3·(192/192) + 1)·192 = 1,920"
+    assert params_formula(3, 8, 4, groups=2, use_bias=False) == "3·3·(8/2)·4 = 144"
+    assert macs_formula((14, 14, 8), 4, 3, groups=2) == "14·14·3·3·(8/2)·4 = 28,224"
+
+
 def test_dot_formula_writes_out_the_weighted_sum():
     assert dot_formula([0.5, -1.0], [2.0, 1.0]) == "0.50·2.00 + (−1.00)·1.00 = 0.00"
     w = np.array([0.25, -0.5, 1.0, 2.0, -1.5, 0.75])
