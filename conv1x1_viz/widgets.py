@@ -81,7 +81,7 @@ from conv1x1_viz.pca import (
     random_reduction,
     reconstruction_error,
 )
-from conv1x1_viz.validation import size_pair, whole_number
+from conv1x1_viz.validation import flag, size_pair, whole_number
 
 __all__ = [
     "BottleneckExplorer",
@@ -484,7 +484,9 @@ class ParamExplorer(Explorer):
             "kernel_size": _slider(
                 whole_number("kernel_size", kernel_size, 1, max_kernel), 1, max_kernel, "kernel k×k"
             ),
-            "use_bias": ipywidgets.Checkbox(value=bool(use_bias), description="bias per filter"),
+            "use_bias": ipywidgets.Checkbox(
+                value=flag("use_bias", use_bias), description="bias per filter"
+            ),
         }
         self._largest = (max_channels, max_filters, max_kernel)
         self._setup(sliders, figsize=(7.6, 3.3))
@@ -847,7 +849,7 @@ class BottleneckExplorer(Explorer):
     ) -> None:
         super().__init__()
         self.input_size = size_pair("input_size", input_size)
-        self.use_bias = bool(use_bias)
+        self.use_bias = flag("use_bias", use_bias)
         max_channels = whole_number("max_channels", max_channels)
         max_filters = whole_number("max_filters", max_filters)
         max_kernel = whole_number("max_kernel", max_kernel)
@@ -893,16 +895,18 @@ class BottleneckExplorer(Explorer):
         return f"direct {k}×{k}", f"1×1 to {format_count(r)}, then {k}×{k}"
 
     def fixed_sizes(self) -> dict[str, int]:
-        """Height and width of the input (its depth is a slider)."""
+        """Height and width of the input (its depth is a slider), and 1 if layers have biases."""
         h, w = self.input_size
-        return {"height": h, "width": w}
+        return {"height": h, "width": w, "use_bias": int(self.use_bias)}
 
     def readout_lines(self) -> list[tuple[str, str]]:
         """Each layer's counts, the totals and the ratios."""
         costs = self.costs()
         k, r = self.value("kernel_size"), self.value("reduction")
         direct, bottleneck = self._names()
+        biases = "one per filter, counted in the parameters" if self.use_bias else "none"
         return [
+            ("Biases", biases),
             (f"Direct {k}×{k}: parameters", costs.direct.params_formula),
             (f"Direct {k}×{k}: multiply-accumulates", costs.direct.macs_formula),
             (f"1×1 to {r}: parameters", costs.reduce.params_formula),

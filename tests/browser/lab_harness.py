@@ -839,13 +839,14 @@ def expected_bottleneck_readout(values: dict[str, int | bool]) -> list[list[str]
     """BottleneckExplorer: the direct layer's parameters and the reduced design's total, and
     the same for multiply-accumulates when the page gives the input's height and width.
 
-    Whether the layers have biases is a constructor argument, not a control in the page, so
-    either setting is accepted, as long as both numbers agree with it.
+    Whether the layers have biases is a constructor argument, not a control: the page states
+    it as the fixed size ``use_bias`` (1 or 0), and only the counts for that setting pass.
     """
     from conv1x1_viz import conv_macs, conv_params
 
     k, c_in = int(values["kernel_size"]), int(values["in_channels"])
     r, n = int(values["reduction"]), int(values["filters"])
+    bias = bool(values["use_bias"])
     macs = []
     if "height" in values and "width" in values:
         h, w = int(values["height"]), int(values["width"])
@@ -859,7 +860,6 @@ def expected_bottleneck_readout(values: dict[str, int | bool]) -> list[list[str]
             _count(conv_params(1, c_in, r, use_bias=bias) + conv_params(k, r, n, use_bias=bias)),
             *macs,
         ]
-        for bias in (True, False)
     ]
 
 
