@@ -1,0 +1,297 @@
+"""Channel mixing: one pixel's channels going through a 1×1 layer as a matrix product.
+
+The outputs are computed with :func:`~conv1x1_viz.arithmetic.conv1x1` and placed as
+:func:`~conv1x1_viz.geometry.mixing_layout` says.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.colors import Normalize
+from matplotlib.image import AxesImage
+from matplotlib.patches import Rectangle
+from matplotlib.text import Text
+
+from conv1x1_viz.arithmetic import conv1x1
+from conv1x1_viz.draw.common import _axes, _colormap, _style, _text
+from conv1x1_viz.formulas import dot_formula, format_count
+from conv1x1_viz.geometry import MixingLayout, mixing_layout
+from conv1x1_viz.validation import whole_number
+
+__all__ = ["ChannelMixingArtists", "draw_channel_mixing"]
+
+_MIXING_STYLE: dict[str, Any] = {
+    "cmap": "RdBu_r",
+    "fontsize": 9,
+    "value_fontsize": 7,
+    "highlight_color": "#111111",
+    "values": "row",
+    "show_sum": True,
+    "max_annotated": 64,
+    "digits": 2,
+}
+_VALUES_MODES = ("row", "all", "none")
+
+
+def _vector(name: str, value: Any, ndim: int, shape_text: str) -> np.ndarray:
+    arr = np.asarray(value, dtype=float)
+    if arr.ndim != ndim or arr.size == 0:
+        raise ValueError(f"{name} must have shape {shape_text}, got shape {arr.shape}")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} must hold finite numbers")
+    return arr
+
+
+def _symmetric_limit(values: np.ndarray) -> float:
+    peak = float(np.max(np.abs(values))) if values.size else 0.0
+    return peak if peak > 0 else 1.0
+
+
+@dataclass
+class ChannelMixingArtists:
+    """The artists of :func:`draw_channel_mixing`; :meth:`update` redraws them in place.
+
+    Attributes
+    ----------
+    ax : matplotlib.axes.Axes
+        Where they are drawn.
+    x_image, weight_image, y_image : matplotlib.image.AxesImage
+        The pixel's channel values (a row), the ``C_out × C_in`` weights (one row per
+        output) and the outputs (a column).
+    x_box, row_box, y_box : matplotlib.patches.Rectangle
+        Highlights: the input row, the highlighted output's weights and that output.
+    titles : dict of str to matplotlib.text.Text
+        ``"x"``, ``"weights"`` and ``"y"`` captions with the sizes.
+    sum_text : matplotlib.text.Text
+        The highlighted output written as its weighted sum.
+    values : list of matplotlib.text.Text
+        Numbers printed in the cells (only while there are few of them).
+    limits : dict of str to float or None
+        Fixed symmetric colour limits for ``"x"``, ``"weights"``, ``"y"``; ``None``
+        fits each to the data drawn.
+    style : dict
+        The style keywords in force: :func:`draw_channel_mixing`'s defaults with the
+        ones given (``values``, ``digits``, ``show_sum`` and the rest are read on every
+        update).
+    y : numpy.ndarray
+        The outputs last drawn, shape (C_out,).
+    layout : MixingLayout or None
+        The geometry last drawn.
+    """
+
+    ax: Axes
+    x_image: AxesImage
+    weight_image: AxesImage
+    y_image: AxesImage
+    x_box: Rectangle
+    row_box: Rectangle
+    y_box: Rectangle
+    titles: dict[str, Text]
+    sum_text: Text
+    values: list[Text] = field(default_factory=list)
+    limits: dict[str, float | None] = field(default_factory=dict)
+    style: dict[str, Any] = field(default_factory=dict)
+    y: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    layout: MixingLayout | None = None
+
+    def update(
+        self,
+        x: np.ndarray,
+        weights: np.ndarray,
+        highlight: int = 0,
+        *,
+        pixel: tuple[int, int] | None = None,
+    ) -> np.ndarray:
+        """Redraw for a new pixel vector, weight matrix or highlighted output.
+
+        Parameters are those of :func:`draw_channel_mixing`. Returns the outputs.
+        """
+        x = _vector("x", x, 1, "(C_in,)")
+        w = _vector("weights", weights, 2, "(C_in, C_out)")
+        c_in, c_out = w.shape
+        if x.shape[0] != c_in:
+            raise ValueError(
+                f"x has {x.shape[0]} channel values but weights expect C_in = {c_in}: "
+                "weights must have shape (C_in, C_out)"
+            )
+        highlight = whole_number("highlight", highlight, 0, c_out - 1)
+        y = conv1x1(x.reshape(1, 1, c_in), w)[0, 0]
+        layout = mixing_layout(c_in, c_out)
+
+        for image, data, extent, key in (
+            (self.x_image, x[np.newaxis, :], layout.x_extent, "x"),
+            (self.weight_image, w.T, layout.weight_extent, "weights"),
+            (self.y_image, y[:, np.newaxis], layout.y_extent, "y"),
+        ):
+            limit = self.limits.get(key) or _symmetric_limit(data)
+            image.set_data(data)
+            image.set_extent(extent)
+            image.set_clim(-limit, limit)
+
+        self.x_box.set_bounds(*layout.x_box)
+        self.row_box.set_bounds(*layout.row_boxes[highlight])
+        self.y_box.set_bounds(*layout.y_boxes[highlight])
+
+        where = f"pixel ({pixel[0]}, {pixel[1]})" if pixel is not None else "one pixel"
+        x0, x1, y0, y1 = layout.bounds
+        top = layout.x_extent[3]
+        self.titles["x"].set_text(f"x: {where}, {format_count(c_in)} channels")
+        self.titles["x"].set_position((0.0, top + 0.15))
+        self.titles["weights"].set_text(f"W: {format_count(c_out)} × {format_count(c_in)}")
+        self.titles["weights"].set_position((0.0, -0.15))
+        self.titles["y"].set_text("y = W·x")
+        self.titles["y"].set_position((layout.y_extent[0] - 0.1, layout.y_extent[3] + 0.15))
+        digits = self.style["digits"]
+        self.sum_text.set_text(
+            f"y[{highlight}] = " + dot_formula(w[:, highlight], x, max_terms=4, digits=digits)
+        )
+        self.sum_text.set_position((0.0, y0 + 0.1))
+        self.sum_text.set_visible(bool(self.style["show_sum"]))
+        self._annotate(x, w, y, highlight, layout)
+        self.ax.set_xlim(x0, x1)
+        self.ax.set_ylim(y0, y1)
+        self.y, self.layout = y, layout
+        return y
+
+    def _annotate(
+        self, x: np.ndarray, w: np.ndarray, y: np.ndarray, highlight: int, layout: MixingLayout
+    ) -> None:
+        """Print the values in the cells, reusing text artists; hide the rest."""
+        c_in, c_out = w.shape
+        mode = self.style["values"]
+        cells: list[tuple[float, float, float, float]] = []  # x, y, value, colour limit
+        if mode != "none" and c_in * c_out <= self.style["max_annotated"]:
+            lim = {
+                k: self.limits.get(k) or _symmetric_limit(v)
+                for k, v in (("x", x), ("weights", w), ("y", y))
+            }
+            x_mid = layout.x_extent[2] + 0.5
+            cells += [(j + 0.5, x_mid, x[j], lim["x"]) for j in range(c_in)]
+            rows = range(c_out) if mode == "all" else [highlight]
+            for i in rows:
+                row_mid = c_out - i - 0.5
+                cells += [(j + 0.5, row_mid, w[j, i], lim["weights"]) for j in range(c_in)]
+                cells.append((layout.y_extent[0] + 0.5, row_mid, y[i], lim["y"]))
+        while len(self.values) < len(cells):
+            size = self.style["value_fontsize"]
+            self.values.append(_text(self.ax, 0, 0, ha="center", va="center", fontsize=size))
+        digits = self.style["digits"]
+        for text, cell in zip(self.values, cells, strict=False):
+            cx, cy, value, limit = cell
+            text.set_position((cx, cy))
+            text.set_text(f"{value:.{digits}f}".replace("-", "−"))
+            text.set_color("white" if abs(value) > 0.6 * limit else "black")
+            text.set_visible(True)
+        for text in self.values[len(cells) :]:
+            text.set_visible(False)
+
+
+def draw_channel_mixing(
+    x: np.ndarray,
+    weights: np.ndarray,
+    highlight: int = 0,
+    *,
+    pixel: tuple[int, int] | None = None,
+    x_limit: float | None = None,
+    weight_limit: float | None = None,
+    y_limit: float | None = None,
+    ax: Axes | None = None,
+    **style: Any,
+) -> ChannelMixingArtists:
+    """Draw one pixel's channels going through a 1×1 layer as a matrix product.
+
+    The ``C_in`` channel values ``x`` are a row, each over the column of weights it
+    multiplies; the weight matrix is a ``C_out × C_in`` heat map, one row per
+    filter; the ``C_out`` outputs ``y = W·x`` are a column, each beside its row. The
+    highlighted output's row of weights and its value are outlined, and its
+    weighted sum is written out underneath.
+
+    Parameters
+    ----------
+    x : array, shape (C_in,)
+        One pixel's channel values.
+    weights : array, shape (C_in, C_out)
+        The 1×1 kernel as :func:`~conv1x1_viz.arithmetic.conv1x1` takes it (Keras
+        order); it is drawn transposed, one row per output.
+    highlight : int, default 0
+        Which output to outline, ``0 ≤ highlight < C_out``.
+    pixel : (int, int), optional
+        Row and column of the pixel, for the caption.
+    x_limit, weight_limit, y_limit : float, optional
+        Fixed symmetric colour limits (``-limit … limit``); by default each is fitted
+        to the values drawn. Widgets fix them so colours mean the same on every tick.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; the current axes by default. Its frame is hidden.
+    **style
+        ``cmap``, ``fontsize``, ``value_fontsize``, ``highlight_color``, ``digits``;
+        ``values``: which numbers are printed in the cells, ``"row"`` (``x``, the
+        highlighted row of ``W`` and its output, the default), ``"all"`` or ``"none"``;
+        ``max_annotated``: no numbers at all when ``W`` has more cells than this;
+        ``show_sum``: write the highlighted output out as its weighted sum (default
+        True).
+
+    Returns
+    -------
+    ChannelMixingArtists
+        Its ``y`` holds the outputs, computed with
+        :func:`~conv1x1_viz.arithmetic.conv1x1`.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> artists = draw_channel_mixing([1.0, 2.0], [[1.0, 0.0], [1.0, -1.0]], ax=ax)
+    >>> artists.y.tolist()
+    [3.0, -2.0]
+    """
+    ax = _axes(ax)
+    s = _style("draw_channel_mixing", _MIXING_STYLE, style)
+    whole_number("max_annotated", s["max_annotated"])
+    if s["values"] not in _VALUES_MODES:
+        raise ValueError(f"values must be one of {_VALUES_MODES}, got {s['values']!r}")
+    for name, value in (("x_limit", x_limit), ("weight_limit", weight_limit), ("y_limit", y_limit)):
+        if value is not None and not value > 0:
+            raise ValueError(f"{name} must be a number > 0 or None, got {value!r}")
+
+    def image() -> AxesImage:
+        return ax.imshow(
+            np.zeros((1, 1)),
+            cmap=_colormap(s["cmap"]),
+            norm=Normalize(-1, 1),
+            interpolation="nearest",
+            origin="upper",
+            aspect="auto",
+        )
+
+    def box(lw: float) -> Rectangle:
+        rect = Rectangle(
+            (0, 0), 1, 1, fill=False, edgecolor=s["highlight_color"], linewidth=lw, zorder=5
+        )
+        ax.add_patch(rect)
+        return rect
+
+    fs = s["fontsize"]
+    artists = ChannelMixingArtists(
+        ax=ax,
+        x_image=image(),
+        weight_image=image(),
+        y_image=image(),
+        x_box=box(1.2),
+        row_box=box(2.2),
+        y_box=box(2.2),
+        titles={
+            "x": _text(ax, 0, 0, ha="left", va="bottom", fontsize=fs),
+            "weights": _text(ax, 0, 0, ha="left", va="top", fontsize=fs),
+            "y": _text(ax, 0, 0, ha="left", va="bottom", fontsize=fs),
+        },
+        sum_text=_text(ax, 0, 0, ha="left", va="bottom", fontsize=fs),
+        limits={"x": x_limit, "weights": weight_limit, "y": y_limit},
+        style=s,
+    )
+    ax.set_axis_off()
+    artists.update(x, weights, highlight, pixel=pixel)
+    return artists

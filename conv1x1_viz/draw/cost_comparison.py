@@ -1,0 +1,306 @@
+"""The costs of designs compared as horizontal bars labelled with exact numbers.
+
+Where the bars go is worked out by :func:`~conv1x1_viz.geometry.cost_bar_layout`, and
+whether the value axis is logarithmic by :func:`~conv1x1_viz.geometry.use_log_scale`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.patches import Rectangle
+from matplotlib.text import Annotation, Text
+from matplotlib.ticker import EngFormatter, FuncFormatter, LogLocator, MaxNLocator, NullLocator
+
+from conv1x1_viz.draw.common import FONT, _axes, _style, _text, fixed_title
+from conv1x1_viz.formulas import format_count
+from conv1x1_viz.geometry import cost_bar_layout, use_log_scale
+from conv1x1_viz.validation import whole_number
+
+__all__ = ["COST_QUANTITIES", "CostComparisonArtists", "draw_cost_comparison"]
+
+_COST_STYLE: dict[str, Any] = {
+    "colors": ("#4c78a8", "#f58518", "#54a24b", "#b279a2"),
+    "fontsize": 9,
+    "label_room": 0.38,
+}
+
+#: What :func:`draw_cost_comparison` compares by default, in this order.
+COST_QUANTITIES = ("parameters", "multiply-accumulates")
+
+
+def _costs(costs: Any, quantities: tuple[str, ...]) -> tuple[list[str], np.ndarray]:
+    """Check ``costs`` and return the design names and the counts, (quantities, designs)."""
+    if not isinstance(costs, Mapping) or len(costs) == 0:
+        raise ValueError(
+            f"costs must be a non-empty mapping of design name to (parameters, MACs), got {costs!r}"
+        )
+    names, rows = [], []
+    for name, value in costs.items():
+        if not isinstance(value, Sequence) or len(value) != len(quantities):
+            raise ValueError(
+                f"costs[{name!r}] must be {len(quantities)} whole numbers ≥ 0, got {value!r}"
+            )
+        names.append(str(name))
+        rows.append(
+            [
+                whole_number(f"costs[{name!r}][{q}] ({quantity})", v, 0)
+                for q, (v, quantity) in enumerate(zip(value, quantities, strict=True))
+            ]
+        )
+    return names, np.array(rows, dtype=float).T  # (quantities, designs)
+
+
+_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+def _power_of_ten(value: float, _position: int | None = None) -> str:
+    r"""Tick label ``10³`` in plain text.
+
+    Matplotlib's :class:`~matplotlib.ticker.LogFormatterSciNotation` writes the same
+    label as mathtext (``$\mathdefault{10^{3}}$``), which costs more to lay out on
+    every slider tick of an explorer.
+    """
+    if value <= 0:
+        return ""
+    exponent = round(np.log10(value))
+    if not np.isclose(value, 10.0**exponent):
+        return ""
+    return "10" + str(exponent).translate(_SUPERSCRIPT)
+
+
+def _set_value_scale(ax: Axes, log: bool) -> None:
+    """Log or linear value axis with few, plain-text tick labels.
+
+    Log ticks read ``10³``; linear ticks are whole counts with SI prefixes, ``250 k``,
+    ``1.5 M``, ``50 G`` (matplotlib's :class:`~matplotlib.ticker.EngFormatter`): the
+    bars carry the exact counts, so the ticks only need to be short enough not to run
+    into each other on a narrow axis.
+    """
+    if log:
+        locator, formatter = LogLocator(base=10, numticks=8), FuncFormatter(_power_of_ten)
+    else:
+        locator = MaxNLocator(4, integer=True)
+        formatter = EngFormatter(sep=" ", usetex=False, useMathText=False)
+    ax.set_xscale("log" if log else "linear")
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(formatter)
+    ax.xaxis.set_minor_locator(NullLocator())
+
+
+@dataclass
+class CostComparisonArtists:
+    """The artists of :func:`draw_cost_comparison`; :meth:`update` redraws them in place.
+
+    Attributes
+    ----------
+    ax : matplotlib.axes.Axes
+        Where they are drawn.
+    bars : list of list of matplotlib.patches.Rectangle
+        ``bars[q][d]`` is design ``d``'s bar for quantity ``q``.
+    labels : list of list of matplotlib.text.Annotation
+        The exact numbers, at the end of each bar.
+    names : list of matplotlib.text.Annotation
+        Design names in their bars' colours, above the axes on the right (a legend
+        that costs less to draw).
+    group_labels : list of matplotlib.text.Text
+        The quantities, left of each group of bars.
+    quantities : tuple of str
+        What the counts are, one group of bars each; :meth:`update` needs one count
+        per quantity.
+    log_mode : bool or "auto"
+        The ``log`` argument: a fixed scale, or ``"auto"`` to choose one on every
+        update (:func:`~conv1x1_viz.geometry.use_log_scale`).
+    style : dict
+        The style keywords in force: :func:`draw_cost_comparison`'s defaults with the
+        ones given (``label_room`` is read on every update).
+    log : bool
+        Whether the value axis is logarithmic now.
+    """
+
+    ax: Axes
+    bars: list[list[Rectangle]]
+    labels: list[list[Annotation]]
+    names: list[Annotation]
+    group_labels: list[Text]
+    quantities: tuple[str, ...]
+    log_mode: bool | str
+    style: dict[str, Any]
+    log: bool = False
+
+    def update(self, costs: Mapping[str, Sequence[int]]) -> None:
+        """Show new numbers for the same number of designs (names may change).
+
+        Parameters
+        ----------
+        costs : mapping of str to sequence of int
+            Design name to one count per quantity, as in :func:`draw_cost_comparison`.
+        """
+        names, values = _costs(costs, self.quantities)
+        if len(names) != len(self.bars[0]):
+            raise ValueError(
+                f"costs must name the same number of designs as were drawn "
+                f"({len(self.bars[0])}), got {len(names)}"
+            )
+        log = use_log_scale(values) if self.log_mode == "auto" else bool(self.log_mode)
+        if log and np.any(values <= 0):
+            raise ValueError("a log scale needs every count to be ≥ 1")
+        room = self.style["label_room"]
+        peak = float(values.max()) if values.max() > 0 else 1.0
+        if log:
+            start = 10.0 ** (np.floor(np.log10(values.min())) - 1)
+            span = np.log10(peak) - np.log10(start)
+            end = 10.0 ** (np.log10(peak) + span * room / (1 - room))
+        else:
+            start, end = 0.0, peak / (1 - room)
+        if log != self.log:
+            _set_value_scale(self.ax, log)
+            self.log = log
+        layout = cost_bar_layout(*values.shape)
+        for q, row in enumerate(values):
+            for d, value in enumerate(row):
+                bar = self.bars[q][d]
+                bar.set_bounds(
+                    start, layout.positions[q, d] - layout.height / 2, value - start, layout.height
+                )
+                label = self.labels[q][d]
+                label.xy = (max(value, start), layout.positions[q, d])
+                label.set_text(format_count(int(value)))
+        for text, name in zip(self.names, names, strict=True):
+            text.set_text(f"■ {name}")
+        for text, centre in zip(self.group_labels, layout.group_centres, strict=True):
+            text.set_y(centre)
+        self.ax.set_xlim(start, end)
+        self.ax.set_ylim(*layout.bounds)
+
+
+def draw_cost_comparison(
+    costs: Mapping[str, Sequence[int]],
+    *,
+    quantities: Sequence[str] = COST_QUANTITIES,
+    log: bool | str = "auto",
+    title: str = "",
+    ax: Axes | None = None,
+    **style: Any,
+) -> CostComparisonArtists:
+    """Compare the costs of designs as horizontal bars labelled with exact numbers.
+
+    Parameters
+    ----------
+    costs : mapping of str to sequence of int
+        Design name to its counts, one per quantity, e.g.
+        ``{"direct 5×5": (153_632, 120_422_400), "1×1 then 5×5": (15_920, 12_443_648)}``.
+    quantities : sequence of str, default ("parameters", "multiply-accumulates")
+        What the counts are, one group of bars each.
+    log : bool or "auto", default "auto"
+        Logarithmic value axis; ``"auto"`` uses one when the largest count is more
+        than 50 times the smallest (:func:`~conv1x1_viz.geometry.use_log_scale`).
+    title : str, default ""
+        Axes title, on the left (the design names are on the right).
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; the current axes by default. Leave room left of it for the
+        quantities and above it for the design names.
+    **style
+        ``colors`` (one per design), ``fontsize``, ``label_room`` (fraction of the
+        axis kept free for the numbers).
+
+    Returns
+    -------
+    CostComparisonArtists
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> artists = draw_cost_comparison({"a": (10, 1_000), "b": (5, 200)}, ax=ax)
+    >>> artists.labels[1][0].get_text(), artists.log
+    ('1,000', True)
+    """
+    ax = _axes(ax)
+    s = _style("draw_cost_comparison", _COST_STYLE, style)
+    quantities = tuple(str(q) for q in quantities)
+    if not quantities:
+        raise ValueError("quantities must name at least one quantity")
+    if log not in (True, False, "auto"):
+        raise ValueError(f'log must be True, False or "auto", got {log!r}')
+    names, values = _costs(costs, quantities)
+    colors = list(s["colors"])
+    if len(colors) < len(names):
+        raise ValueError(f"colors must give at least {len(names)} colours, got {len(colors)}")
+    if not 0 <= s["label_room"] < 1:
+        raise ValueError(f"label_room must be between 0 and 1, got {s['label_room']!r}")
+    bars = [
+        [
+            ax.add_patch(Rectangle((0, 0), 1, 1, facecolor=colors[d], edgecolor="none"))
+            for d in range(len(names))
+        ]
+        for _ in quantities
+    ]
+    labels = [
+        [
+            ax.annotate(
+                "",
+                xy=(0, 0),
+                xytext=(3, 0),
+                textcoords="offset points",
+                va="center",
+                ha="left",
+                fontsize=s["fontsize"],
+                fontfamily=FONT,
+            )
+            for _ in names
+        ]
+        for _ in quantities
+    ]
+    line = 1.45 * s["fontsize"]
+    design_names = [
+        ax.annotate(
+            "",
+            xy=(1, 1),
+            xycoords="axes fraction",
+            xytext=(0, 4 + line * (len(names) - 1 - d)),
+            textcoords="offset points",
+            ha="right",
+            va="bottom",
+            color=colors[d],
+            fontsize=s["fontsize"],
+            fontfamily=FONT,
+        )
+        for d in range(len(names))
+    ]
+    group_labels = [
+        _text(
+            ax,
+            -0.015,
+            0,
+            quantity,
+            transform=ax.get_yaxis_transform(),
+            ha="right",
+            va="center",
+            fontsize=s["fontsize"],
+        )
+        for quantity in quantities
+    ]
+    ax.tick_params(labelsize=s["fontsize"], labelfontfamily=FONT)
+    ax.yaxis.set_visible(False)
+    ax.spines[["top", "right"]].set_visible(False)
+    if title:
+        fixed_title(ax, title, fontsize=s["fontsize"] + 1, loc="left")
+    _set_value_scale(ax, False)
+    ax.set_xlabel("count", fontfamily=FONT, fontsize=s["fontsize"])
+    artists = CostComparisonArtists(
+        ax=ax,
+        bars=bars,
+        labels=labels,
+        names=design_names,
+        group_labels=group_labels,
+        quantities=quantities,
+        log_mode=log,
+        style=s,
+    )
+    artists.update(costs)
+    return artists

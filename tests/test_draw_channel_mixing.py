@@ -1,0 +1,83 @@
+"""draw_channel_mixing: the product it computes and the cells it outlines and prints."""
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+from conv1x1_viz import conv2d_reference
+from conv1x1_viz.draw import draw_channel_mixing
+
+
+@pytest.fixture
+def ax():
+    return plt.figure().add_subplot()
+
+
+def test_channel_mixing_computes_and_draws_the_product(ax, rng):
+    x = rng.normal(size=5)
+    w = rng.normal(size=(5, 3))  # (C_in, C_out), as conv1x1 and Keras take it
+    artists = draw_channel_mixing(x, w, highlight=1, ax=ax)
+    expected = conv2d_reference(x.reshape(1, 1, 5), w.reshape(1, 1, 5, 3))[0, 0]
+    np.testing.assert_allclose(artists.y, expected)
+    np.testing.assert_allclose(artists.weight_image.get_array(), w.T)  # one row per output
+    np.testing.assert_allclose(artists.x_image.get_array(), x[np.newaxis])
+    np.testing.assert_allclose(artists.y_image.get_array(), expected[:, np.newaxis])
+    assert artists.weight_image.get_extent() == [0.0, 5.0, 0.0, 3.0]
+    assert artists.sum_text.get_text().startswith("y[1] = ")
+    assert artists.sum_text.get_text().endswith(f"{expected[1]:.2f}".replace("-", "−"))
+
+
+def test_channel_mixing_highlights_the_row_behind_an_output(ax, rng):
+    artists = draw_channel_mixing(rng.normal(size=4), rng.normal(size=(4, 6)), highlight=0, ax=ax)
+    assert artists.row_box.get_xy() == (0.0, 5.0)  # output 0: the top row
+    assert artists.row_box.get_width() == 4.0
+    artists.update(rng.normal(size=4), rng.normal(size=(4, 6)), highlight=4)
+    assert artists.row_box.get_xy() == (0.0, 1.0)
+    assert artists.y_box.get_xy()[1] == artists.row_box.get_xy()[1]
+
+
+@pytest.mark.parametrize(
+    ("values", "shown"), [("row", 4 + 4 + 1), ("all", 4 + 12 + 3), ("none", 0)]
+)
+def test_channel_mixing_prints_values(ax, rng, values, shown):
+    artists = draw_channel_mixing(rng.normal(size=4), rng.normal(size=(4, 3)), ax=ax, values=values)
+    assert sum(t.get_visible() for t in artists.values) == shown
+
+
+def test_channel_mixing_sum_can_be_left_to_the_caller(ax, rng):
+    x, w = rng.normal(size=3), rng.normal(size=(3, 2))
+    artists = draw_channel_mixing(x, w, ax=ax, show_sum=False)
+    assert not artists.sum_text.get_visible()
+
+
+def test_channel_mixing_stops_printing_values_for_big_matrices(ax, rng):
+    artists = draw_channel_mixing(rng.normal(size=4), rng.normal(size=(4, 3)), ax=ax)
+    artists.update(rng.normal(size=64), rng.normal(size=(64, 32)))
+    assert not any(t.get_visible() for t in artists.values)
+    assert artists.weight_image.get_array().shape == (32, 64)
+
+
+def test_channel_mixing_fixed_colour_limits(ax):
+    artists = draw_channel_mixing([1.0, -2.0], [[1.0], [3.0]], x_limit=4.0, weight_limit=5.0, ax=ax)
+    assert artists.x_image.get_clim() == (-4.0, 4.0)
+    assert artists.weight_image.get_clim() == (-5.0, 5.0)
+    assert artists.y_image.get_clim() == (-5.0, 5.0)  # fitted: |1·1 + (−2)·3| = 5
+
+
+@pytest.mark.parametrize(
+    ("x", "w", "kwargs", "message"),
+    [
+        (np.ones(3), np.ones((4, 2)), {}, "x has 3 channel values but weights expect C_in = 4"),
+        (np.ones((3, 1)), np.ones((3, 2)), {}, r"x must have shape \(C_in,\)"),
+        (np.ones(3), np.ones(3), {}, r"weights must have shape \(C_in, C_out\)"),
+        (np.ones(3), np.ones((3, 2)), {"highlight": 2}, "highlight must be a whole number 0 … 1"),
+        (np.ones(3), np.ones((3, 2)), {"highlight": True}, "highlight must be a whole number"),
+        (np.ones(3), np.ones((3, 2)), {"values": "some"}, "values must be one of"),
+        (np.ones(3), np.ones((3, 2)), {"x_limit": 0}, "x_limit must be a number > 0"),
+        (np.ones(3), np.ones((3, 2)), {"cmap": "no-such-map"}, "cmap must be"),
+        ([np.nan, 1, 1], np.ones((3, 2)), {}, "finite"),
+    ],
+)
+def test_channel_mixing_rejects_bad_arguments(ax, x, w, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        draw_channel_mixing(x, w, ax=ax, **kwargs)
