@@ -114,3 +114,15 @@ def test_lab_settings_save_widgets_and_fetch_nothing():
     assert overrides["@jupyter-widgets/jupyterlab-manager:plugin"]["saveState"] is True
     notification = overrides["@jupyterlab/apputils-extension:notification"]
     assert notification == {"fetchNews": "false", "checkForUpdates": False}
+
+
+def test_every_subpackage_goes_into_the_wheel():
+    from setuptools import find_packages
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    found = set(find_packages(str(ROOT), include=config["packages"]["find"]["include"]))
+    on_disk = {
+        ".".join(p.parent.relative_to(ROOT).parts)
+        for p in (ROOT / "conv1x1_viz").rglob("__init__.py")
+    }
+    assert on_disk <= found
