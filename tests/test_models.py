@@ -148,7 +148,7 @@ def test_build_model_rejects_what_is_not_an_architecture():
     ("call", "message"),
     [
         (lambda: models.squeezenet_model(classes=0), r"classes must be a whole number ≥ 1, got 0"),
-        (lambda: models.alexnet_model(groups=4), r"groups must be 1 or 2, got 4"),
+        (lambda: models.alexnet_model(groups=4), r"groups must be a whole number 1 … 2, got 4"),
         (lambda: models.inception_model(branch="7x7"), r"branch must be None or one of"),
         (lambda: models.tutorial_model(-1), r"filters_1x1 must be a whole number ≥ 1, got -1"),
     ],
