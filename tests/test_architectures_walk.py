@@ -7,6 +7,7 @@ import dataclasses
 
 import pytest
 
+import conv1x1_viz
 import conv1x1_viz.architectures as architectures
 from conv1x1_viz.architectures import (
     LAYER_KINDS,
@@ -214,3 +215,5 @@ def test_the_package_exports_every_submodule_name_once():
     for part in parts:
         for name in part.__all__:
             assert getattr(architectures, name) is getattr(part, name)
+            assert getattr(conv1x1_viz, name) is getattr(part, name)
+    assert set(names) <= set(conv1x1_viz.__all__)
