@@ -28,24 +28,8 @@ the module itself: ``from conv1x1_viz.widgets import ParamExplorer``.
 
 from typing import TYPE_CHECKING, Any
 
-from conv1x1_viz.architectures import (
-    Architecture,
-    LayerRow,
-    LayerSpec,
-    LayerTable,
-    alexnet_architecture,
-    basic_block_architecture,
-    bottleneck_architecture,
-    dense_macs,
-    dense_params,
-    fire_module_architecture,
-    inception_architecture,
-    mlpconv_architecture,
-    reduction_architecture,
-    squeezenet_architecture,
-    tutorial_architecture,
-    walk_layers,
-)
+from conv1x1_viz import architectures, models
+from conv1x1_viz.architectures import *  # noqa: F403
 from conv1x1_viz.arithmetic import (
     PADDINGS,
     conv1x1,
@@ -67,19 +51,7 @@ from conv1x1_viz.formulas import (
 )
 from conv1x1_viz.geometry import Block, drawn_length, filter_block_scene, grid_layout
 from conv1x1_viz.keras_loader import load_keras
-from conv1x1_viz.models import (
-    alexnet_model,
-    basic_block_model,
-    bottleneck_model,
-    build_model,
-    fire_module_model,
-    inception_model,
-    layer_table,
-    mlpconv_model,
-    reduction_model,
-    squeezenet_model,
-    tutorial_model,
-)
+from conv1x1_viz.models import *  # noqa: F403
 from conv1x1_viz.pca import (
     LinearReduction,
     PrincipalComponents,
@@ -100,33 +72,6 @@ __all__ = [
     "conv_output_shape",
     "conv_params",
     "load_keras",
-    "Architecture",
-    "LayerRow",
-    "LayerSpec",
-    "LayerTable",
-    "alexnet_architecture",
-    "basic_block_architecture",
-    "bottleneck_architecture",
-    "dense_macs",
-    "dense_params",
-    "fire_module_architecture",
-    "inception_architecture",
-    "mlpconv_architecture",
-    "reduction_architecture",
-    "squeezenet_architecture",
-    "tutorial_architecture",
-    "walk_layers",
-    "alexnet_model",
-    "basic_block_model",
-    "bottleneck_model",
-    "build_model",
-    "fire_module_model",
-    "inception_model",
-    "layer_table",
-    "mlpconv_model",
-    "reduction_model",
-    "squeezenet_model",
-    "tutorial_model",
     "check_prediction",
     "BottleneckCosts",
     "LayerCost",
@@ -161,6 +106,8 @@ __all__ = [
     "ReconstructionExplorer",
     "ReductionExplorer",
 ]
+__all__ += architectures.__all__
+__all__ += models.__all__
 __version__ = "0.1.0"
 
 # Names resolved on first use, so that ``import conv1x1_viz`` stays light.

@@ -1,10 +1,14 @@
 """Keras 3 builders for the architectures of :mod:`conv1x1_viz.architectures`.
 
-Each builder takes the same arguments as the matching ``*_architecture`` function,
-builds that :class:`~conv1x1_viz.architectures.Architecture` with :func:`build_model`
-and returns a functional :class:`keras.Model` on a symbolic input (nothing is run,
-so even AlexNet builds in a moment). Layers carry the names of the description, so
-two builds print the same table whatever Keras' global name counters say.
+:func:`build_model` builds any :class:`~conv1x1_viz.architectures.Architecture` as a
+functional :class:`keras.Model` on a symbolic input (nothing is run, so even AlexNet
+builds in a moment). Layers carry the names of the description, so two builds print
+the same table whatever Keras' global name counters say.
+
+Each ``<name>_model`` (``tutorial_model``, ``inception_model``, ...) is made from
+``<name>_architecture`` by one small factory: it takes the very same arguments (its
+signature and parameter documentation are copied from the architecture function) and
+returns ``build_model(<name>_architecture(...))``.
 
 :func:`layer_table` reads a Keras model back into the plain-text
 :class:`~conv1x1_viz.architectures.LayerTable`, which notebooks show instead of
@@ -17,28 +21,15 @@ TensorFlow and Keras are imported inside the functions, through
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import inspect
+from collections.abc import Callable
 from types import ModuleType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from conv1x1_viz.architectures import (
-    INPUT,
-    Architecture,
-    LayerRow,
-    LayerSpec,
-    LayerTable,
-    alexnet_architecture,
-    basic_block_architecture,
-    bottleneck_architecture,
-    fire_module_architecture,
-    inception_architecture,
-    mlpconv_architecture,
-    reduction_architecture,
-    squeezenet_architecture,
-    tutorial_architecture,
-)
+from conv1x1_viz import architectures
+from conv1x1_viz.architectures import INPUT, Architecture, LayerRow, LayerSpec, LayerTable
 from conv1x1_viz.keras_loader import load_keras
 
 if TYPE_CHECKING:
@@ -58,41 +49,37 @@ __all__ = [
     "tutorial_model",
 ]
 
+#: The Keras arguments of each kind of layer besides its name (the class is
+#: ``spec.keras_class``); every setting is given explicitly, none left to defaults.
+_KERAS_ARGUMENTS: dict[str, Callable[[LayerSpec], dict[str, Any]]] = {
+    "conv": lambda spec: {
+        "filters": spec.filters,
+        "kernel_size": spec.kernel_size,
+        "strides": spec.strides,
+        "padding": spec.padding,
+        "activation": spec.activation,
+        "use_bias": spec.use_bias,
+        "groups": spec.groups,
+    },
+    "max_pool": lambda spec: {
+        "pool_size": spec.kernel_size,
+        "strides": spec.strides,
+        "padding": spec.padding,
+    },
+    "dense": lambda spec: {
+        "units": spec.filters,
+        "activation": spec.activation,
+        "use_bias": spec.use_bias,
+    },
+    "activation": lambda spec: {"activation": spec.activation},
+    "concat": lambda spec: {"axis": -1},
+}
+
 
 def _keras_layer(keras: ModuleType, spec: LayerSpec) -> object:
-    """Make the Keras layer a spec describes, with every setting given explicitly."""
-    layers = keras.layers
-    name = spec.name
-    if spec.kind == "conv":
-        return layers.Conv2D(
-            spec.filters,
-            spec.kernel_size,
-            strides=spec.strides,
-            padding=spec.padding,
-            activation=spec.activation,
-            use_bias=spec.use_bias,
-            groups=spec.groups,
-            name=name,
-        )
-    if spec.kind == "max_pool":
-        return layers.MaxPooling2D(
-            spec.kernel_size, strides=spec.strides, padding=spec.padding, name=name
-        )
-    if spec.kind == "dense":
-        return layers.Dense(
-            spec.filters, activation=spec.activation, use_bias=spec.use_bias, name=name
-        )
-    if spec.kind == "activation":
-        return layers.Activation(spec.activation, name=name)
-    if spec.kind == "concat":
-        return layers.Concatenate(axis=-1, name=name)
-    simple = {
-        "global_avg_pool": layers.GlobalAveragePooling2D,
-        "flatten": layers.Flatten,
-        "add": layers.Add,
-        "batch_norm": layers.BatchNormalization,
-    }
-    return simple[spec.kind](name=name)
+    """Make the Keras layer a spec describes."""
+    arguments = _KERAS_ARGUMENTS.get(spec.kind, lambda spec: {})(spec)
+    return getattr(keras.layers, spec.keras_class)(**arguments, name=spec.name)
 
 
 def build_model(architecture: Architecture) -> keras.Model:
@@ -132,201 +119,51 @@ def build_model(architecture: Architecture) -> keras.Model:
     return keras.Model(tensors[INPUT], tensors[previous], name=architecture.name)
 
 
-def tutorial_model(
-    filters_1x1: int = 64, *, input_shape: Sequence[int] = (256, 256, 3)
-) -> keras.Model:
-    """Build the tutorial's model: 3×3 with 512 filters, then a 1×1 layer.
+def _model_builder(architecture: Callable[..., Architecture]) -> Callable[..., keras.Model]:
+    """Make ``<name>_model`` from ``<name>_architecture``: same arguments, a Keras model.
 
-    Parameters and layers as in
-    :func:`~conv1x1_viz.architectures.tutorial_architecture`.
-
-    Returns
-    -------
-    keras.Model
+    The builder's signature is the architecture function's (so ``help()`` and
+    ``inspect.signature`` show the real arguments), its documentation the architecture's
+    summary and parameters, and it returns ``build_model(architecture(...))``.
     """
-    return build_model(tutorial_architecture(filters_1x1, input_shape=input_shape))
+    name = architecture.__name__.removesuffix("_architecture")
+    where = f":func:`~conv1x1_viz.architectures.{architecture.__name__}`"
+    doc = inspect.getdoc(architecture)
+    parameters = doc[doc.index("Parameters\n") : doc.index("Returns\n")]
 
+    signature = inspect.signature(architecture).replace(return_annotation="keras.Model")
 
-def reduction_model(
-    reduce_to: int | None = None,
-    *,
-    kernel_size: int = 7,
-    filters: int = 64,
-    input_shape: Sequence[int] = (256, 256, 512),
-) -> keras.Model:
-    """Build a 7×7 layer on 512 maps, directly or after a 1×1 reduction.
+    def builder(*args: Any, **kwargs: Any) -> keras.Model:
+        try:
+            signature.bind(*args, **kwargs)
+        except TypeError as err:  # name the function that was called, not the architecture
+            raise TypeError(f"{name}_model(): {err}") from None
+        return build_model(architecture(*args, **kwargs))
 
-    Parameters and layers as in
-    :func:`~conv1x1_viz.architectures.reduction_architecture`.
-
-    Returns
-    -------
-    keras.Model
-    """
-    return build_model(
-        reduction_architecture(
-            reduce_to, kernel_size=kernel_size, filters=filters, input_shape=input_shape
-        )
+    builder.__name__ = builder.__qualname__ = f"{name}_model"
+    builder.__signature__ = signature
+    builder.__doc__ = (
+        f"Build {where} as a Keras model.\n\n"
+        f"{doc.splitlines()[0]}\n\n"
+        f"{parameters}"
+        "Returns\n-------\nkeras.Model\n"
+        "    Built by :func:`build_model` on a symbolic input, with the model and layer\n"
+        "    names of the architecture.\n\n"
+        "See Also\n--------\n"
+        f"conv1x1_viz.architectures.{architecture.__name__} : its layers and counts.\n"
     )
+    return builder
 
 
-def mlpconv_model(
-    filters: Sequence[int] = (192, 160, 96),
-    *,
-    kernel_size: int = 5,
-    strides: int = 1,
-    input_shape: Sequence[int] = (32, 32, 3),
-) -> keras.Model:
-    """Build Network in Network's mlpconv block.
-
-    Parameters and layers as in
-    :func:`~conv1x1_viz.architectures.mlpconv_architecture`.
-
-    Returns
-    -------
-    keras.Model
-    """
-    return build_model(
-        mlpconv_architecture(
-            filters, kernel_size=kernel_size, strides=strides, input_shape=input_shape
-        )
-    )
-
-
-def inception_model(
-    reduced: bool = True,
-    *,
-    branch: str | None = None,
-    n1x1: int = 64,
-    n3x3_reduce: int = 96,
-    n3x3: int = 128,
-    n5x5_reduce: int = 16,
-    n5x5: int = 32,
-    pool_proj: int = 32,
-    input_shape: Sequence[int] = (28, 28, 192),
-    prefix: str = "inception_3a",
-) -> keras.Model:
-    """Build GoogLeNet's inception module (or one branch), naive or reduced.
-
-    Parameters and layers as in
-    :func:`~conv1x1_viz.architectures.inception_architecture`.
-
-    Returns
-    -------
-    keras.Model
-    """
-    return build_model(
-        inception_architecture(
-            reduced,
-            branch=branch,
-            n1x1=n1x1,
-            n3x3_reduce=n3x3_reduce,
-            n3x3=n3x3,
-            n5x5_reduce=n5x5_reduce,
-            n5x5=n5x5,
-            pool_proj=pool_proj,
-            input_shape=input_shape,
-            prefix=prefix,
-        )
-    )
-
-
-def bottleneck_model(
-    bottleneck_channels: int = 64,
-    *,
-    input_shape: Sequence[int] = (56, 56, 256),
-    use_bias: bool = False,
-    batch_norm: bool = True,
-) -> keras.Model:
-    """Build ResNet's bottleneck block (1×1 down, 3×3, 1×1 up, identity shortcut).
-
-    Parameters and layers as in
-    :func:`~conv1x1_viz.architectures.bottleneck_architecture`.
-
-    Returns
-    -------
-    keras.Model
-    """
-    return build_model(
-        bottleneck_architecture(
-            bottleneck_channels,
-            input_shape=input_shape,
-            use_bias=use_bias,
-            batch_norm=batch_norm,
-        )
-    )
-
-
-def basic_block_model(
-    *,
-    input_shape: Sequence[int] = (56, 56, 64),
-    use_bias: bool = False,
-    batch_norm: bool = True,
-) -> keras.Model:
-    """Build ResNet's basic block (two 3×3 layers, identity shortcut).
-
-    Parameters and layers as in
-    :func:`~conv1x1_viz.architectures.basic_block_architecture`.
-
-    Returns
-    -------
-    keras.Model
-    """
-    return build_model(
-        basic_block_architecture(input_shape=input_shape, use_bias=use_bias, batch_norm=batch_norm)
-    )
-
-
-def fire_module_model(
-    squeeze: int = 16,
-    expand1x1: int = 64,
-    expand3x3: int = 64,
-    *,
-    input_shape: Sequence[int] = (55, 55, 96),
-    name: str = "fire2",
-) -> keras.Model:
-    """Build SqueezeNet's fire module.
-
-    Parameters and layers as in
-    :func:`~conv1x1_viz.architectures.fire_module_architecture`.
-
-    Returns
-    -------
-    keras.Model
-    """
-    return build_model(
-        fire_module_architecture(squeeze, expand1x1, expand3x3, input_shape=input_shape, name=name)
-    )
-
-
-def squeezenet_model(
-    *, input_shape: Sequence[int] = (227, 227, 3), classes: int = 1000
-) -> keras.Model:
-    """Build SqueezeNet v1.0 (Iandola et al. 2016, Table 1).
-
-    Parameters, layers and the differences from the Caffe model as in
-    :func:`~conv1x1_viz.architectures.squeezenet_architecture`.
-
-    Returns
-    -------
-    keras.Model
-    """
-    return build_model(squeezenet_architecture(input_shape=input_shape, classes=classes))
-
-
-def alexnet_model(
-    groups: int = 2, *, input_shape: Sequence[int] = (227, 227, 3), classes: int = 1000
-) -> keras.Model:
-    """Build AlexNet as in the BVLC Caffe reference model (``groups=2``) or single-tower.
-
-    Parameters and layers as in
-    :func:`~conv1x1_viz.architectures.alexnet_architecture`.
-
-    Returns
-    -------
-    keras.Model
-    """
-    return build_model(alexnet_architecture(groups, input_shape=input_shape, classes=classes))
+tutorial_model = _model_builder(architectures.tutorial_architecture)
+reduction_model = _model_builder(architectures.reduction_architecture)
+mlpconv_model = _model_builder(architectures.mlpconv_architecture)
+inception_model = _model_builder(architectures.inception_architecture)
+bottleneck_model = _model_builder(architectures.bottleneck_architecture)
+basic_block_model = _model_builder(architectures.basic_block_architecture)
+fire_module_model = _model_builder(architectures.fire_module_architecture)
+squeezenet_model = _model_builder(architectures.squeezenet_architecture)
+alexnet_model = _model_builder(architectures.alexnet_architecture)
 
 
 def layer_table(model: keras.Model) -> LayerTable:

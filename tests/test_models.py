@@ -76,6 +76,15 @@ def test_builders_take_the_architecture_arguments(kind):
     for name, param in inspect.signature(builder).parameters.items():
         assert param.default == inspect.signature(describe).parameters[name].default, name
         assert param.kind == inspect.signature(describe).parameters[name].kind, name
+    assert builder.__name__ == f"{kind}_model"
+    assert builder.__module__ == "conv1x1_viz.models"
+    assert inspect.signature(builder).return_annotation == "keras.Model"
+    # The builder documents the architecture's parameters, word for word.
+    doc, arch_doc = inspect.getdoc(builder), inspect.getdoc(describe)
+    parameters = arch_doc[arch_doc.index("Parameters\n") : arch_doc.index("Returns\n")]
+    assert parameters in doc
+    assert doc.splitlines()[2] == arch_doc.splitlines()[0]
+    assert "Returns\n-------\nkeras.Model\n" in doc
 
 
 def test_names_do_not_depend_on_how_many_models_were_built(keras):
@@ -148,7 +157,7 @@ def test_build_model_rejects_what_is_not_an_architecture():
     ("call", "message"),
     [
         (lambda: models.squeezenet_model(classes=0), r"classes must be a whole number ≥ 1, got 0"),
-        (lambda: models.alexnet_model(groups=4), r"groups must be 1 or 2, got 4"),
+        (lambda: models.alexnet_model(groups=4), r"groups must be a whole number 1 … 2, got 4"),
         (lambda: models.inception_model(branch="7x7"), r"branch must be None or one of"),
         (lambda: models.tutorial_model(-1), r"filters_1x1 must be a whole number ≥ 1, got -1"),
     ],
@@ -156,6 +165,13 @@ def test_build_model_rejects_what_is_not_an_architecture():
 def test_builders_validate_before_building(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_builders_name_themselves_when_called_wrongly():
+    with pytest.raises(TypeError, match=r"^tutorial_model\(\): got an unexpected keyword argument"):
+        models.tutorial_model(filters=64)
+    with pytest.raises(TypeError, match=r"^squeezenet_model\(\): too many positional arguments"):
+        models.squeezenet_model((227, 227, 3))
 
 
 def test_importing_the_builders_does_not_import_tensorflow():
