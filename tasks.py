@@ -6,8 +6,10 @@ folder named by ``C1X1_VENV``), install into it exactly the versions in
 JupyterLab on the first notebook or run the whole test suite with ``pytest --nbval``. They
 install again only when the lock or the project's metadata changed.
 
-Two commands are for contributors:
+Three commands are for contributors:
 
+- ``execute`` runs notebooks (all, or those named) top to bottom in fresh kernels and saves
+  them with their outputs, as they are committed.
 - ``lock`` writes ``requirements-lock.txt`` from ``pyproject.toml`` (Python 3.11, Linux
   x86-64), then pins the same versions in ``environment.yml`` and ``binder/environment.yml``.
   Extra arguments go to ``uv pip compile``: ``python3 tasks.py lock --upgrade`` bumps all.
@@ -219,6 +221,28 @@ def test(extra: list[str]) -> None:
     _run(_bin("python"), "-m", "pytest", "--nbval", *extra)
 
 
+def execute(extra: list[str]) -> None:
+    """Run notebooks top to bottom in fresh kernels and save them with their outputs.
+
+    Without arguments, every notebook in ``notebooks/``. Widget state is not stored: each
+    explorer carries its own picture and text, and the notebooks stay small.
+    """
+    ensure_environment()
+    notebooks = extra or sorted(str(p.relative_to(ROOT)) for p in ROOT.glob("notebooks/*.ipynb"))
+    for notebook in notebooks:
+        _run(
+            _bin("jupyter"),
+            "nbconvert",
+            "--to",
+            "notebook",
+            "--execute",
+            "--inplace",
+            "--ExecutePreprocessor.store_widget_state=False",
+            "--ExecutePreprocessor.timeout=300",
+            notebook,
+        )
+
+
 def lock(extra: list[str]) -> None:
     """Write the lock, then pin its versions in environment.yml and binder/environment.yml."""
     ensure_environment()
@@ -328,9 +352,9 @@ def binder(extra: list[str]) -> None:
 
 def main(argv: list[str]) -> None:
     """Dispatch a command; further arguments go to JupyterLab, pytest or uv."""
-    commands = {"lab": lab, "test": test, "lock": lock, "binder": binder}
+    commands = {"lab": lab, "test": test, "execute": execute, "lock": lock, "binder": binder}
     if not argv or argv[0] not in commands:
-        sys.exit("usage: python3 tasks.py {lab|test|lock|binder} [extra arguments]")
+        sys.exit("usage: python3 tasks.py {lab|test|execute|lock|binder} [extra arguments]")
     try:
         commands[argv[0]](argv[1:])
     except subprocess.CalledProcessError as exc:

@@ -46,8 +46,7 @@ READOUT_TARGET_MS = 5.0
 UPDATE_TARGET_MS = 50.0
 IMPORT_TARGET_S = 0.5
 IMPORT_SNIPPET = (
-    "import time; t = time.perf_counter(); import conv1x1_viz; "
-    "print(time.perf_counter() - t)"
+    "import time; t = time.perf_counter(); import conv1x1_viz; print(time.perf_counter() - t)"
 )
 
 
@@ -61,9 +60,7 @@ Samples = tuple[list[float], list[float]]
 """Wall-clock seconds and CPU seconds of this process, one pair per run."""
 
 
-def timed(
-    repeats: int, prepare: Callable[[int], None], action: Callable[[int], None]
-) -> Samples:
+def timed(repeats: int, prepare: Callable[[int], None], action: Callable[[int], None]) -> Samples:
     """Time ``action(i)``, each after an untimed ``prepare(i)``; one warm-up run first."""
     prepare(-1)
     action(-1)
@@ -82,7 +79,7 @@ def cycle(values: list[int]) -> Iterator[int]:
 
 
 def bench_readout(repeats: int) -> Samples:
-    from conv1x1_viz.widgets import ParamExplorer
+    from conv1x1_viz.explorers import ParamExplorer
 
     explorer = ParamExplorer()
     settings = cycle([(512, 64, 1), (3, 512, 3), (2048, 2048, 7), (192, 32, 5)])
@@ -98,7 +95,7 @@ def bench_readout(repeats: int) -> Samples:
 
 
 def bench_update(name: str, key: str, values: list[int], repeats: int) -> Samples:
-    from conv1x1_viz import widgets
+    from conv1x1_viz import explorers as widgets
 
     explorer = getattr(widgets, name)()
     slider = explorer.sliders[key]
@@ -120,7 +117,10 @@ def bench_import(runs: int) -> tuple[list[float], list[float]]:
     for _ in range(runs):
         start = time.perf_counter()
         out = subprocess.run(
-            [sys.executable, "-c", IMPORT_SNIPPET], capture_output=True, text=True, env=env,
+            [sys.executable, "-c", IMPORT_SNIPPET],
+            capture_output=True,
+            text=True,
+            env=env,
             check=True,
         )
         wall.append(time.perf_counter() - start)

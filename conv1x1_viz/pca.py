@@ -17,17 +17,19 @@ Everything here is plain NumPy, channels last like Keras, and works for one imag
 - :func:`pca_reduction`: the best 1×1 encoder and decoder for ``k`` maps;
 - :func:`fit_decoder`: the best decoder for any given encoder (least squares), so that
   other encoders, e.g. :func:`random_reduction`, can be compared fairly;
-- :func:`reconstruction_error` and :func:`pca_errors`: the fraction of the variance lost.
+- :func:`reconstruction_error` and :func:`pca_errors`: the fraction of the variance lost;
+- :func:`reconstructions`: both reductions at every width at once, errors and rebuilt maps,
+  which is what :class:`~conv1x1_viz.explorers.ReconstructionExplorer` shows.
 """
 
 from __future__ import annotations
 
-import numbers
 from dataclasses import dataclass
 
 import numpy as np
 
 from conv1x1_viz.arithmetic import conv1x1
+from conv1x1_viz.validation import whole_number
 
 __all__ = [
     "LinearReduction",
@@ -37,7 +39,9 @@ __all__ = [
     "pca_reduction",
     "principal_components",
     "random_reduction",
+    "Reconstructions",
     "reconstruction_error",
+    "reconstructions",
 ]
 
 
@@ -64,9 +68,7 @@ def _pixels(features: np.ndarray) -> np.ndarray:
 
 def _width(k: object, channels: int) -> int:
     """Check a number of kept maps, 1 … ``channels``."""
-    if isinstance(k, bool) or not isinstance(k, numbers.Integral) or not 1 <= k <= channels:
-        raise ValueError(f"k must be a whole number 1 … {channels} (the channels C), got {k!r}")
-    return int(k)
+    return whole_number("k", k, 1, channels, why="the channels C")
 
 
 @dataclass(frozen=True)
@@ -282,9 +284,8 @@ def random_reduction(features: np.ndarray, k: int, *, seed: int = 0) -> LinearRe
     x = _features(features)
     c = x.shape[-1]
     k = _width(k, c)
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
-        raise ValueError(f"seed must be a whole number ≥ 0, got {seed!r}")
-    weights = np.random.default_rng(int(seed)).normal(0.0, np.sqrt(2.0 / c), (c, c))[:, :k]
+    seed = whole_number("seed", seed, 0)
+    weights = np.random.default_rng(seed).normal(0.0, np.sqrt(2.0 / c), (c, c))[:, :k]
     return fit_decoder(x, weights)
 
 
@@ -315,9 +316,7 @@ def reconstruction_error(features: np.ndarray, reconstruction: np.ndarray) -> fl
     x = _features(features)
     y = _features(reconstruction, "reconstruction")
     if y.shape != x.shape:
-        raise ValueError(
-            f"reconstruction must have the shape of features {x.shape}, got {y.shape}"
-        )
+        raise ValueError(f"reconstruction must have the shape of features {x.shape}, got {y.shape}")
     pixels = _pixels(x)
     total = float(((pixels - pixels.mean(axis=0)) ** 2).sum())
     if total == 0.0:
@@ -353,3 +352,83 @@ def pca_errors(features: np.ndarray | PrincipalComponents) -> np.ndarray:
     # Summed from the smallest variance up, so that small losses keep their precision.
     dropped = np.concatenate([np.cumsum(pcs.variances[::-1])[::-1], [0.0]])
     return np.clip(dropped / total, 0.0, 1.0)
+
+
+@dataclass(frozen=True)
+class Reconstructions:
+    """Both reductions of one stack of maps at every width ``k = 1 … C``.
+
+    Attributes
+    ----------
+    pca_errors : numpy.ndarray, shape (C + 1,)
+        Entry ``k``: the share of the variance the best linear reduction loses
+        (:func:`pca_errors`).
+    random_errors : numpy.ndarray, shape (C + 1,)
+        Entry ``k``: the same for random 1×1 weights with their best decoder
+        (:func:`random_reduction`); entry 0 is 1.
+    shown : numpy.ndarray of int, shape (S,)
+        The channels whose maps are rebuilt: those with the most variance, in channel
+        order.
+    pca_maps : numpy.ndarray, shape (C, H, W, S)
+        Entry ``k - 1``: the ``shown`` maps rebuilt from ``k`` principal components.
+    random_maps : numpy.ndarray, shape (C, H, W, S)
+        Entry ``k - 1``: the ``shown`` maps rebuilt from ``k`` random maps.
+    """
+
+    pca_errors: np.ndarray
+    random_errors: np.ndarray
+    shown: np.ndarray
+    pca_maps: np.ndarray
+    random_maps: np.ndarray
+
+
+def reconstructions(features: np.ndarray, *, shown: int = 4, seed: int = 0) -> Reconstructions:
+    """Compute what every width keeps, for the best and for random 1×1 reductions.
+
+    One random decoder is fitted per width (a least-squares problem each), so this is
+    meant for the tens of maps an explorer shows, not for hundreds.
+
+    Parameters
+    ----------
+    features : array, shape (H, W, C)
+        One stack of maps, not constant.
+    shown : int, default 4
+        How many maps to rebuild (at most ``C``): those with the most variance.
+    seed : int, default 0
+        Seed of the random weights (:func:`random_reduction`).
+
+    Returns
+    -------
+    Reconstructions
+
+    Examples
+    --------
+    >>> maps = np.random.default_rng(0).normal(size=(8, 8, 5))
+    >>> result = reconstructions(maps, shown=2)
+    >>> result.pca_maps.shape, bool(np.all(result.pca_errors <= result.random_errors + 1e-12))
+    ((5, 8, 8, 2), True)
+    """
+    maps = _features(features)
+    if maps.ndim != 3:
+        raise ValueError(f"features must have shape (H, W, C), got shape {maps.shape}")
+    h, w, c = maps.shape
+    shown = min(whole_number("shown", shown), c)
+    pcs = principal_components(maps)
+    errors = pca_errors(pcs)
+    keep = np.sort(np.argsort(-_pixels(maps).var(axis=0), kind="stable")[:shown])
+    # PCA rebuilds map j from the first k components: a running sum over k.
+    codes = _pixels(maps - pcs.mean) @ pcs.components  # (pixels, C)
+    parts = codes[:, :, np.newaxis] * pcs.components.T[:, keep]  # (pixels, C, shown)
+    pca_maps = np.cumsum(parts, axis=1).reshape(h, w, c, shown).transpose(2, 0, 1, 3)
+    random_errors, random_maps = [1.0], []
+    for k in range(1, c + 1):
+        rebuilt = random_reduction(maps, k, seed=seed).reconstruct(maps)
+        random_errors.append(reconstruction_error(maps, rebuilt))
+        random_maps.append(rebuilt[:, :, keep])
+    return Reconstructions(
+        pca_errors=errors,
+        random_errors=np.array(random_errors),
+        shown=keep,
+        pca_maps=pca_maps + pcs.mean[keep],
+        random_maps=np.stack(random_maps),
+    )

@@ -41,7 +41,9 @@ def _is_whole(value: object) -> bool:
     return isinstance(value, numbers.Integral) and not isinstance(value, bool | np.bool_)
 
 
-def whole_number(name: str, value: object, low: int | None = 1, high: int | None = None) -> int:
+def whole_number(
+    name: str, value: object, low: int | None = 1, high: int | None = None, *, why: str = ""
+) -> int:
     """Return ``value`` as a Python ``int`` in ``low … high``, or raise a ValueError.
 
     Parameters
@@ -52,6 +54,8 @@ def whole_number(name: str, value: object, low: int | None = 1, high: int | None
         What was given. ``bool`` and floats are refused, even ``2.0``.
     low, high : int or None, default 1 and None
         Inclusive bounds; None for no bound.
+    why : str, optional
+        Why the bounds are what they are, added to the message in brackets.
 
     Returns
     -------
@@ -74,7 +78,10 @@ def whole_number(name: str, value: object, low: int | None = 1, high: int | None
     if ok and ((low is not None and value < low) or (high is not None and value > high)):
         ok = False
     if not ok:
-        raise ValueError(f"{name} must be a whole number{_range_text(low, high)}, got {value!r}")
+        reason = f" ({why})" if why else ""
+        raise ValueError(
+            f"{name} must be a whole number{_range_text(low, high)}{reason}, got {value!r}"
+        )
     return int(value)
 
 

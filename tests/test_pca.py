@@ -18,8 +18,10 @@ from conv1x1_viz.pca import (
 def maps(rng):
     """Correlated channels, as real feature maps have: 6 hidden factors mixed into 10 maps."""
     factors = rng.normal(size=(12, 9, 6)) * np.array([3.0, 2.0, 1.5, 1.0, 0.5, 0.2])
-    return factors @ rng.normal(size=(6, 10)) + rng.normal(size=10) + 0.05 * rng.normal(
-        size=(12, 9, 10)
+    return (
+        factors @ rng.normal(size=(6, 10))
+        + rng.normal(size=10)
+        + 0.05 * rng.normal(size=(12, 9, 10))
     )
 
 
@@ -76,13 +78,15 @@ def test_pca_weights_are_a_1x1_layer(maps):
     assert reduction.k == 4
     codes = reduction.reduce(maps)
     assert codes.shape == (12, 9, 4)
-    np.testing.assert_allclose(codes, conv1x1(maps, reduction.weights.reshape(1, 1, 10, 4),
-                                              reduction.bias))
+    np.testing.assert_allclose(
+        codes, conv1x1(maps, reduction.weights.reshape(1, 1, 10, 4), reduction.bias)
+    )
     # The kept maps are uncorrelated, with the largest variances, in order.
     np.testing.assert_allclose(codes.reshape(-1, 4).mean(axis=0), 0, atol=1e-10)
     covariance = np.cov(codes.reshape(-1, 4), rowvar=False, bias=True)
-    np.testing.assert_allclose(covariance, np.diag(principal_components(maps).variances[:4]),
-                               atol=1e-9)
+    np.testing.assert_allclose(
+        covariance, np.diag(principal_components(maps).variances[:4]), atol=1e-9
+    )
     # A batch works the same as its images one by one.
     batch = np.stack([maps, 2 * maps])
     np.testing.assert_allclose(reduction.reconstruct(batch)[1], reduction.reconstruct(2 * maps))

@@ -11,11 +11,15 @@ def test_shapes_types_and_range():
     assert data.images.shape == (10, 20, 20, 3) and data.images.dtype == np.float32
     assert data.labels.shape == (10,) and data.labels.dtype == np.int64
     assert data.images.min() >= 0.0 and data.images.max() <= 1.0
-    assert data.class_names == SHAPE_CLASSES == (
-        "horizontal bar",
-        "vertical bar",
-        "diagonal bar",
-        "square",
+    assert (
+        data.class_names
+        == SHAPE_CLASSES
+        == (
+            "horizontal bar",
+            "vertical bar",
+            "diagonal bar",
+            "square",
+        )
     )
 
 

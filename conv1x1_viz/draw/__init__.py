@@ -4,7 +4,7 @@ Every function here is axes-level: it draws into ``ax`` (the current axes if non
 given), returns the artists it made as a small dataclass, and leaves global
 settings (``rcParams``) alone. Each of those dataclasses has an ``update`` method
 that changes the artists in place (``set_verts``, ``set_data``, ``set_text``,
-``set_visible``), which is what the explorers in :mod:`conv1x1_viz.widgets` call on
+``set_visible``), which is what the explorers in :mod:`conv1x1_viz.explorers` call on
 every slider tick; the drawing functions themselves call the same method once, so
 drawing and updating share one code path.
 
@@ -18,6 +18,7 @@ One module a drawing, each importable from here:
 - :mod:`~conv1x1_viz.draw.channel_mixing`: :func:`draw_channel_mixing`;
 - :mod:`~conv1x1_viz.draw.feature_maps`: :func:`draw_feature_map_grid`;
 - :mod:`~conv1x1_viz.draw.cost_comparison`: :func:`draw_cost_comparison`;
+- :mod:`~conv1x1_viz.draw.error_curves`: :func:`draw_error_curves`;
 - :mod:`~conv1x1_viz.draw.common`: what they share (:data:`FONT`, :func:`fixed_title`,
   the checks of ``ax`` and ``**style``, colour helpers).
 """
@@ -29,6 +30,7 @@ from conv1x1_viz.draw.cost_comparison import (
     CostComparisonArtists,
     draw_cost_comparison,
 )
+from conv1x1_viz.draw.error_curves import ErrorCurvesArtists, draw_error_curves
 from conv1x1_viz.draw.feature_maps import FeatureMapGridArtists, draw_feature_map_grid
 from conv1x1_viz.draw.filter_block import FilterBlockArtists, draw_filter_block
 
@@ -37,10 +39,12 @@ __all__ = [
     "FONT",
     "ChannelMixingArtists",
     "CostComparisonArtists",
+    "ErrorCurvesArtists",
     "FeatureMapGridArtists",
     "FilterBlockArtists",
     "draw_channel_mixing",
     "draw_cost_comparison",
+    "draw_error_curves",
     "draw_feature_map_grid",
     "draw_filter_block",
     "fixed_title",

@@ -4,7 +4,7 @@ The fixtures in ``conftest.py`` and the tests in ``test_notebooks_in_jupyterlab.
 helpers. Everything that decides whether a page is broken lives in :func:`page_problems`, so the
 negative test can feed it a notebook broken on purpose and check that it complains.
 
-The DOM classes looked for here are the contract with ``conv1x1_viz.widgets``: an explorer's root
+The DOM classes looked for here are the contract with ``conv1x1_viz.explorers``: an explorer's root
 has ``c1x1-explorer`` and ``c1x1-<kind>``, each slider ``c1x1-slider-<key>``, the text readout
 ``c1x1-readout`` and the ``Output`` that shows callback errors ``c1x1-errors``.
 

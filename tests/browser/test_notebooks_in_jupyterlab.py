@@ -306,7 +306,7 @@ def test_expected_readouts_agree_with_the_explorers(name, moves):
     The explorer's DOM classes are turned into the page state the browser would report, so
     the fixed sizes travel the same way as in the page.
     """
-    from conv1x1_viz import widgets
+    from conv1x1_viz import explorers as widgets
 
     explorer = getattr(widgets, name)()
     with explorer.hold_updates():

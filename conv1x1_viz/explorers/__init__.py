@@ -1,0 +1,36 @@
+"""Live explorers: controls that move the drawings and rewrite the counts as they move.
+
+Import this package explicitly (``from conv1x1_viz.explorers import ParamExplorer``): it
+brings in matplotlib and ipywidgets, which ``import conv1x1_viz`` does not load up front
+(the package also resolves ``conv1x1_viz.ParamExplorer`` lazily).
+
+One module an explorer, all built on :class:`~conv1x1_viz.explorers.base.Explorer`
+(:mod:`~conv1x1_viz.explorers.base` says how to write a new one), with their controls
+declared through :mod:`~conv1x1_viz.explorers.controls`:
+
+- :class:`ParamExplorer`: parameters and multiply-accumulates of one layer;
+- :class:`MixingExplorer`: one pixel through a 1×1 layer, as a matrix product;
+- :class:`ReductionExplorer`: a photo's maps before and after a 1×1 reduction;
+- :class:`BottleneckExplorer`: a direct k×k layer against a 1×1 reduction first;
+- :class:`ReconstructionExplorer`: how much a 1×1 layer to k maps can keep.
+"""
+
+from conv1x1_viz.explorers.base import Explorer
+from conv1x1_viz.explorers.bottleneck import BottleneckExplorer
+from conv1x1_viz.explorers.controls import Choice, Toggle, Whole
+from conv1x1_viz.explorers.mixing import MixingExplorer
+from conv1x1_viz.explorers.param import ParamExplorer
+from conv1x1_viz.explorers.reconstruction import ReconstructionExplorer
+from conv1x1_viz.explorers.reduction import ReductionExplorer
+
+__all__ = [
+    "BottleneckExplorer",
+    "Choice",
+    "Explorer",
+    "MixingExplorer",
+    "ParamExplorer",
+    "ReconstructionExplorer",
+    "ReductionExplorer",
+    "Toggle",
+    "Whole",
+]

@@ -1,0 +1,272 @@
+"""What every explorer shares: declared controls, a readout, a figure and one update path.
+
+An explorer is an :class:`ipywidgets.VBox` holding, top to bottom, its controls, the
+readout (counts written as formulas, numbers plugged in), the figure and an error area.
+
+The contract for a new explorer (see :mod:`conv1x1_viz.explorers.param` for a short one):
+
+1. set the class attribute :attr:`Explorer.kind`, which names its DOM class;
+2. in ``__init__``, work out the data, then call :meth:`Explorer._setup` with its controls
+   (``{key: Whole(...) | Choice(...) | Toggle(...)}``, see
+   :mod:`~conv1x1_viz.explorers.controls`), their starting values and the figure size;
+3. implement :meth:`~Explorer.readout_lines` (counts, cheap), :meth:`~Explorer.draw`
+   (make the axes and artists once, keeping them as public attributes) and
+   :meth:`~Explorer.update_figure` (change those artists in place);
+4. optionally :meth:`~Explorer.fixed_sizes` (sizes the readout depends on that no control
+   sets) and :meth:`~Explorer._sync_limits` (keep dependent controls valid).
+
+Static rendering: :meth:`Explorer._repr_mimebundle_` carries the widget view, an
+``image/png`` snapshot of the figure and a ``text/plain`` copy of the readout, and no
+``text/html``, so that GitHub and nbviewer, which cannot run widgets, show the picture.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import html
+import io
+import traceback
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any, ClassVar
+
+import ipywidgets
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from conv1x1_viz.draw import FONT
+from conv1x1_viz.explorers.controls import Control
+from conv1x1_viz.explorers.figure import new_figure, render_png
+from conv1x1_viz.formulas import format_count
+
+__all__ = ["Explorer"]
+
+_MAX_ERRORS = 5
+
+
+def plural(n: int, word: str) -> str:
+    """Write ``n word`` or ``n words``, e.g. ``1 map``, ``2,048 maps``."""
+    return f"{format_count(n)} {word}" + ("" if n == 1 else "s")
+
+
+def shape_text(*sizes: int) -> str:
+    """Write a shape the way the readouts do, e.g. ``28×28×192``."""
+    return "×".join(format_count(s) for s in sizes)
+
+
+def frameless_axes(fig: Figure, rect: Sequence[float]) -> Axes:
+    """Add axes at ``rect`` (figure fractions) without frame or ticks."""
+    ax = fig.add_axes(rect)
+    ax.set_axis_off()
+    return ax
+
+
+def _readout(lines: Sequence[tuple[str, str]]) -> tuple[str, str]:
+    """Render ``(label, text)`` lines as the readout's HTML and as plain text."""
+    rows = "".join(
+        f"<div><b>{html.escape(label)}</b>: {html.escape(text)}</div>" for label, text in lines
+    )
+    body = (
+        f'<div style="font-family: {FONT}, sans-serif; line-height: 1.6; '
+        f'font-variant-numeric: tabular-nums">{rows}</div>'
+    )
+    return body, "\n".join(f"{label}: {text}" for label, text in lines)
+
+
+class Explorer(ipywidgets.VBox):
+    """Controls, readout, figure, errors and the one update path of every explorer.
+
+    Attributes
+    ----------
+    controls : dict of str to Whole, Choice or Toggle
+        What each control may hold, as declared.
+    sliders : dict of str to ipywidgets widget
+        The controls themselves, e.g. ``explorer.sliders["filters"]``.
+    readout : ipywidgets.HTML
+        The counts as formulas, numbers plugged in.
+    errors : ipywidgets.Output
+        Where an exception raised while updating is shown, instead of disappearing into
+        the kernel's log (the last few are kept).
+    fig : matplotlib.figure.Figure
+        The figure.
+    view : ipywidgets.DOMWidget
+        What shows the figure: ipympl's canvas, or an :class:`ipywidgets.Image`.
+    """
+
+    #: Names the explorer's DOM class ``c1x1-<kind>``.
+    kind: ClassVar[str] = "explorer"
+
+    controls: dict[str, Control]
+    sliders: dict[str, ipywidgets.ValueWidget]
+    readout: ipywidgets.HTML
+    errors: ipywidgets.Output
+    fig: Figure
+    view: ipywidgets.DOMWidget
+
+    def _setup(
+        self,
+        controls: Mapping[str, Control],
+        values: Mapping[str, Any],
+        figsize: tuple[float, float],
+        dpi: float = 100,
+    ) -> None:
+        """Check the starting values, build the widgets, draw once and wire the updates."""
+        self.controls = dict(controls)
+        self.sliders = {
+            key: control.widget(control.check(key, values[key]))
+            for key, control in self.controls.items()
+        }
+        self.readout = ipywidgets.HTML()
+        self.readout.add_class("c1x1-readout")
+        self.errors = ipywidgets.Output()
+        self.errors.add_class("c1x1-errors")
+        self.fig, self.view = new_figure(figsize, dpi)
+        self.view.add_class("c1x1-figure")
+        self._busy = False
+        self._plain = ""
+        self._sync_limits()
+        self.draw()
+        for key, widget in self.sliders.items():
+            widget.add_class(f"c1x1-slider-{key}")
+            widget.observe(self._on_change, names="value")
+        controls_box = ipywidgets.VBox(list(self.sliders.values()))
+        controls_box.add_class("c1x1-controls")
+        self.children = [controls_box, self.readout, self.view, self.errors]
+        self.add_class("c1x1-explorer")
+        self.add_class(f"c1x1-{self.kind}")
+        for key, size in self.fixed_sizes().items():
+            self.add_class(f"c1x1-fixed-{key}-{size}")
+        self.update()
+
+    # -- what a subclass provides ------------------------------------------------------
+
+    def readout_lines(self) -> list[tuple[str, str]]:
+        """Return the readout as ``(label, text)`` lines for the current control values."""
+        raise NotImplementedError(f"{type(self).__name__} must write its readout")
+
+    def draw(self) -> None:
+        """Create the axes and artists, once."""
+        raise NotImplementedError(f"{type(self).__name__} must draw its figure")
+
+    def update_figure(self) -> None:
+        """Change the artists in place for the current control values (no redraw)."""
+        raise NotImplementedError(f"{type(self).__name__} must update its figure")
+
+    def fixed_sizes(self) -> dict[str, int]:
+        """Sizes set when the explorer was made, not by a control, e.g. ``{"height": 64}``.
+
+        The readout's counts depend on them; each is also a DOM class
+        ``c1x1-fixed-<key>-<size>`` on the explorer, so that a browser test can compute
+        the counts the page must show.
+        """
+        return {}
+
+    def _sync_limits(self) -> None:
+        """Adjust dependent controls so that invalid settings cannot be reached."""
+
+    # -- the update path ---------------------------------------------------------------
+
+    def value(self, key: str) -> Any:
+        """Return the current value of control ``key``."""
+        return self.sliders[key].value
+
+    def update_readout(self) -> None:
+        """Recompute the counts and rewrite :attr:`readout` (no drawing)."""
+        self.readout.value, self._plain = _readout(self.readout_lines())
+
+    def _redraw(self) -> None:
+        if isinstance(self.view, ipywidgets.Image):
+            self.view.value = render_png(self.fig)
+        else:
+            self.fig.canvas.draw_idle()
+
+    def update(self) -> None:
+        """Bring the readout and the figure up to date with the controls."""
+        self.update_readout()
+        self.update_figure()
+        self._redraw()
+
+    def _on_change(self, change: dict[str, Any]) -> None:
+        """React to a control; errors go to :attr:`errors` instead of the kernel log."""
+        if self._busy:  # a limit being adjusted below, or hold_updates()
+            return
+        self._busy = True
+        try:
+            self._sync_limits()
+            self.update()
+        except Exception as exc:  # shown to the learner rather than lost in the kernel log
+            self.show_error(exc)
+        finally:
+            self._busy = False
+
+    @contextlib.contextmanager
+    def hold_updates(self) -> Iterator[Explorer]:
+        """Change several controls at once and update once, at the end.
+
+        Examples
+        --------
+        >>> explorer = ParamExplorer()  # doctest: +SKIP
+        >>> with explorer.hold_updates():  # doctest: +SKIP
+        ...     explorer.sliders["in_channels"].value = 256
+        ...     explorer.sliders["filters"].value = 32
+        """
+        outer = self._busy
+        self._busy = True
+        try:
+            yield self
+        finally:
+            self._busy = outer
+        if not outer:
+            self._sync_limits()
+            self.update()
+
+    def set(self, **values: Any) -> None:
+        """Set several controls at once, checked, with one update.
+
+        Parameters
+        ----------
+        **values
+            Control key to value, e.g. ``explorer.set(in_channels=256, filters=32)``.
+        """
+        unknown = sorted(set(values) - set(self.sliders))
+        if unknown:
+            raise ValueError(f"no control named {unknown}; controls are {sorted(self.sliders)}")
+        with self.hold_updates():
+            for key, value in values.items():
+                self.sliders[key].value = self.controls[key].check(key, value)
+                self._sync_limits()
+
+    def show_error(self, exc: BaseException) -> None:
+        """Show an exception, with its traceback, in :attr:`errors` (the last few kept)."""
+        entry = {
+            "output_type": "error",
+            "ename": type(exc).__name__,
+            "evalue": str(exc),
+            "traceback": [line.rstrip("\n") for line in traceback.format_exception(exc)],
+        }
+        self.errors.outputs = (*self.errors.outputs[-(_MAX_ERRORS - 1) :], entry)
+
+    # -- display -----------------------------------------------------------------------
+
+    def summary(self) -> str:
+        """Plain-text readout, headed by the explorer's name (deterministic)."""
+        return f"{type(self).__name__}\n{self._plain}"
+
+    def snapshot(self) -> bytes:
+        """Return a full-colour PNG picture of the figure as it is now."""
+        buffer = io.BytesIO()
+        self.fig.savefig(buffer, format="png")
+        return buffer.getvalue()
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
+        """Widget view, plus a PNG snapshot and plain text for static renderers."""
+        data = super()._repr_mimebundle_(**kwargs) or {}
+        data.pop("text/html", None)
+        data["text/plain"] = self.summary()
+        data["image/png"] = base64.b64encode(self.snapshot()).decode("ascii")
+        return data
+
+    def __repr__(self) -> str:
+        """Name and control values, e.g. ``<ParamExplorer: in_channels=512, ...>``."""
+        values = ", ".join(f"{key}={self.value(key)!r}" for key in self.sliders)
+        return f"<{type(self).__name__}: {values}>"

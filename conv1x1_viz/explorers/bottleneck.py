@@ -1,0 +1,146 @@
+"""BottleneckExplorer: a direct k×k layer against a 1×1 reduction followed by the same layer."""
+
+from __future__ import annotations
+
+from conv1x1_viz.draw import draw_cost_comparison
+from conv1x1_viz.explorers.base import Explorer
+from conv1x1_viz.explorers.controls import Whole
+from conv1x1_viz.formulas import BottleneckCosts, bottleneck_costs, format_count
+from conv1x1_viz.validation import flag, size_pair, whole_number
+
+__all__ = ["BottleneckExplorer"]
+
+
+class BottleneckExplorer(Explorer):
+    """A direct ``k×k`` layer against a 1×1 reduction followed by the same layer.
+
+    Sliders ``"in_channels"`` (input depth), ``"reduction"`` (filters of the 1×1
+    layer, never more than the input depth), ``"kernel_size"`` and ``"filters"``
+    (of the ``k×k`` layer) set both designs; the readout gives each layer's counts
+    as formulas, the totals and their ratio, and the bars compare them.
+
+    Parameters
+    ----------
+    in_channels, reduction, kernel_size, filters : int, default 192, 16, 5, 32
+        Starting values (the Inception example: a 28×28×192 input, 32 filters of
+        5×5, reduced to 16 channels first).
+    input_size : int or (int, int), default (28, 28)
+        Height and width of the input (stride 1, ``"same"`` padding).
+    use_bias : bool, default True
+        Whether the layers have biases (parameters only); the readout says which.
+    max_channels, max_filters : int, default 2048
+        Slider ranges.
+    max_kernel : int, default 7
+        Largest kernel size.
+
+    Attributes
+    ----------
+    cost : CostComparisonArtists
+        The bars (:func:`~conv1x1_viz.draw.draw_cost_comparison`).
+    """
+
+    kind = "bottleneck-explorer"
+
+    def __init__(
+        self,
+        in_channels: int = 192,
+        reduction: int = 16,
+        kernel_size: int = 5,
+        filters: int = 32,
+        *,
+        input_size: int | tuple[int, int] = (28, 28),
+        use_bias: bool = True,
+        max_channels: int = 2048,
+        max_filters: int = 2048,
+        max_kernel: int = 7,
+    ) -> None:
+        super().__init__()
+        self.input_size = size_pair("input_size", input_size)
+        self.use_bias = flag("use_bias", use_bias)
+        max_channels = whole_number("max_channels", max_channels)
+        controls = {
+            "in_channels": Whole("input depth C_in", 1, max_channels),
+            "reduction": Whole("1×1 reduction to", 1, max_channels),
+            "kernel_size": Whole("kernel k×k", 1, whole_number("max_kernel", max_kernel)),
+            "filters": Whole("filters C_out", 1, whole_number("max_filters", max_filters)),
+        }
+        in_channels = controls["in_channels"].check("in_channels", in_channels)
+        values = {
+            "in_channels": in_channels,
+            "reduction": whole_number("reduction", reduction, 1, in_channels),
+            "kernel_size": kernel_size,
+            "filters": filters,
+        }
+        self._setup(controls, values, figsize=(8.0, 3.0))
+
+    def _sync_limits(self) -> None:
+        self.controls["reduction"].cap(self.sliders["reduction"], self.value("in_channels"))
+
+    def costs(self) -> BottleneckCosts:
+        """Return the costs of both designs for the current sliders.
+
+        Returns
+        -------
+        BottleneckCosts
+            From :func:`~conv1x1_viz.formulas.bottleneck_costs`.
+        """
+        return bottleneck_costs(
+            (*self.input_size, self.value("in_channels")),
+            self.value("filters"),
+            self.value("kernel_size"),
+            self.value("reduction"),
+            use_bias=self.use_bias,
+        )
+
+    def _names(self) -> tuple[str, str]:
+        k, r = self.value("kernel_size"), self.value("reduction")
+        return f"direct {k}×{k}", f"1×1 to {format_count(r)}, then {k}×{k}"
+
+    def fixed_sizes(self) -> dict[str, int]:
+        """Height and width of the input (its depth is a slider), and 1 if biased."""
+        h, w = self.input_size
+        return {"height": h, "width": w, "use_bias": int(self.use_bias)}
+
+    def readout_lines(self) -> list[tuple[str, str]]:
+        """Each layer's counts, the totals and the ratios."""
+        costs = self.costs()
+        k, r = self.value("kernel_size"), self.value("reduction")
+        direct, bottleneck = self._names()
+        biases = "one per filter, counted in the parameters" if self.use_bias else "none"
+        return [
+            ("Biases", biases),
+            (f"Direct {k}×{k}: parameters", costs.direct.params_formula),
+            (f"Direct {k}×{k}: multiply-accumulates", costs.direct.macs_formula),
+            (f"1×1 to {r}: parameters", costs.reduce.params_formula),
+            (f"1×1 to {r}: multiply-accumulates", costs.reduce.macs_formula),
+            (f"{k}×{k} after it: parameters", costs.conv.params_formula),
+            (f"{k}×{k} after it: multiply-accumulates", costs.conv.macs_formula),
+            (
+                f"{bottleneck}: totals",
+                f"{format_count(costs.reduced_params)} parameters, "
+                f"{format_count(costs.reduced_macs)} multiply-accumulates",
+            ),
+            (
+                f"{direct} ÷ {bottleneck}",
+                f"parameters {costs.params_ratio:.2f}×, "
+                f"multiply-accumulates {costs.macs_ratio:.2f}×",
+            ),
+        ]
+
+    def _bars(self) -> dict[str, tuple[int, int]]:
+        costs = self.costs()
+        direct, bottleneck = self._names()
+        return {
+            direct: (costs.direct.params, costs.direct.macs),
+            bottleneck: (costs.reduced_params, costs.reduced_macs),
+        }
+
+    def draw(self) -> None:
+        """Draw the bars on a logarithmic axis."""
+        ax = self.fig.add_axes([0.24, 0.14, 0.72, 0.70])
+        self.cost = draw_cost_comparison(self._bars(), log=True, ax=ax)
+        ax.set_xlabel("count (log scale)")
+
+    def update_figure(self) -> None:
+        """Resize the bars and relabel them."""
+        self.cost.update(self._bars())

@@ -1,0 +1,152 @@
+"""Controls declared, not hand-built: what each slider or check box of an explorer may hold.
+
+An explorer lists its controls once, e.g. ``{"filters": Whole("filters C_out", 1, 2048)}``;
+from that one declaration come the widget, the check of a starting value (a
+``ValueError`` naming the control and what it allows) and the values a test may set.
+
+- :class:`Whole`: a slider over the whole numbers ``low … high``;
+- :class:`Choice`: a slider over a few chosen whole numbers, one key press apart;
+- :class:`Toggle`: a check box.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import ipywidgets
+
+from conv1x1_viz.formulas import format_count
+from conv1x1_viz.validation import flag, whole_number
+
+__all__ = ["Choice", "Control", "Toggle", "Whole"]
+
+_LAYOUT = {"width": "460px"}
+_STYLE = {"description_width": "170px"}
+
+
+@dataclass(frozen=True)
+class Whole:
+    """A slider over the whole numbers ``low … high``.
+
+    Attributes
+    ----------
+    label : str
+        What the slider is called on the page.
+    low, high : int
+        Smallest and largest value.
+    why : str
+        Why the range is what it is, said when a value outside it is refused.
+    continuous : bool
+        Whether the explorer follows the handle while it is dragged.
+    """
+
+    label: str
+    low: int
+    high: int
+    why: str = ""
+    continuous: bool = True
+
+    def check(self, key: str, value: object) -> int:
+        """Return ``value`` if the slider can hold it, else raise a ValueError naming ``key``."""
+        return whole_number(key, value, self.low, self.high, why=self.why)
+
+    def widget(self, value: int) -> ipywidgets.IntSlider:
+        """Make the slider, at ``value``."""
+        return ipywidgets.IntSlider(
+            value=value,
+            min=self.low,
+            max=self.high,
+            step=1,
+            description=self.label,
+            continuous_update=self.continuous,
+            layout=_LAYOUT,
+            style=_STYLE,
+        )
+
+    def values(self) -> tuple[int, ...]:
+        """Every value the slider can hold."""
+        return tuple(range(self.low, self.high + 1))
+
+    def cap(self, widget: ipywidgets.IntSlider, high: int) -> None:
+        """Let ``widget`` go no higher than ``high`` (the value follows if it must)."""
+        widget.max = max(self.low, min(self.high, high))
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A slider over a few chosen whole numbers, e.g. the depths networks use.
+
+    Attributes
+    ----------
+    label : str
+        What the slider is called on the page.
+    options : tuple of int
+        The values, increasing; each is one key press from the next.
+    """
+
+    label: str
+    options: tuple[int, ...]
+
+    def __post_init__(self) -> None:  # noqa: D105 - checks the declaration itself
+        options = tuple(whole_number("options", o, None) for o in self.options)
+        if not options or list(options) != sorted(set(options)):
+            raise ValueError(f"options must be increasing whole numbers, got {self.options!r}")
+
+    def check(self, key: str, value: object) -> int:
+        """Return ``value`` if it is one of the options, else raise a ValueError naming ``key``."""
+        if isinstance(value, bool) or value not in self.options:
+            shown = ", ".join(format_count(o) for o in self.options)
+            raise ValueError(f"{key} must be one of {shown}, got {value!r}")
+        return int(value)
+
+    def widget(self, value: int) -> ipywidgets.SelectionSlider:
+        """Make the slider, at ``value``."""
+        return ipywidgets.SelectionSlider(
+            options=[(format_count(o), o) for o in self.options],
+            value=value,
+            description=self.label,
+            continuous_update=True,
+            layout=_LAYOUT,
+            style=_STYLE,
+        )
+
+    def values(self) -> tuple[int, ...]:
+        """Every value the slider can hold."""
+        return self.options
+
+    def cap(self, widget: ipywidgets.SelectionSlider, high: int) -> None:
+        """Offer only the options up to ``high`` (the value follows if it must)."""
+        allowed = [o for o in self.options if o <= high] or [self.options[0]]
+        value = widget.value if widget.value in allowed else allowed[-1]
+        if [v for _, v in widget.options] != allowed:
+            with widget.hold_trait_notifications():
+                widget.options = [(format_count(o), o) for o in allowed]
+                widget.value = value
+
+
+@dataclass(frozen=True)
+class Toggle:
+    """A check box.
+
+    Attributes
+    ----------
+    label : str
+        What the check box says.
+    """
+
+    label: str
+
+    def check(self, key: str, value: object) -> bool:
+        """Return ``value`` if it is True or False, else raise a ValueError naming ``key``."""
+        return flag(key, value)
+
+    def widget(self, value: bool) -> ipywidgets.Checkbox:
+        """Make the check box, ticked if ``value``."""
+        return ipywidgets.Checkbox(value=value, description=self.label)
+
+    def values(self) -> tuple[bool, ...]:
+        """Both values."""
+        return (False, True)
+
+
+Control = Whole | Choice | Toggle

@@ -1,0 +1,162 @@
+"""MixingExplorer: one pixel's channel vector going through a 1×1 layer, as a matrix product."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from conv1x1_viz.arithmetic import conv1x1
+from conv1x1_viz.data import image_features, sample_image, seeded_kernel
+from conv1x1_viz.draw import draw_channel_mixing, fixed_title
+from conv1x1_viz.explorers.base import Explorer, frameless_axes, plural
+from conv1x1_viz.explorers.controls import Whole
+from conv1x1_viz.formulas import dot_formula, format_count, macs_formula, params_formula
+from conv1x1_viz.validation import whole_number
+
+__all__ = ["MixingExplorer"]
+
+#: The weight matrix is drawn cell by cell, with its numbers: beyond this it is unreadable.
+MAX_MIXING_CHANNELS = 64
+_WHY = "the weight matrix is drawn cell by cell"
+
+
+class MixingExplorer(Explorer):
+    """One pixel's channels going through a 1×1 layer, as a matrix product.
+
+    The input is a real photograph (:func:`~conv1x1_viz.data.sample_image`) through a
+    fixed, seeded 3×3 convolution layer with ReLU, so every pixel has ``in_channels``
+    feature values. Sliders ``"row"`` and ``"col"`` pick the pixel, ``"filters"`` sets
+    ``C_out`` (the first ``C_out`` columns of a fixed, seeded weight matrix) and
+    ``"output"`` chooses the output whose weights are highlighted and whose sum is
+    written out.
+
+    Parameters
+    ----------
+    in_channels : int, default 6
+        ``C_in``, the features per pixel, 1 … 64.
+    filters : int, default 4
+        Starting ``C_out``.
+    row, col : int, optional
+        Starting pixel; by default the middle column, three eighths of the way down
+        (the face in the sample picture).
+    image_size : int, default 32
+        Height and width of the picture.
+    max_filters : int, default 16
+        Largest ``C_out``, 1 … 64.
+    seed : int, default 0
+        Seed of the weights.
+
+    Attributes
+    ----------
+    image, features : numpy.ndarray
+        The picture ``(H, W, 3)`` and its feature maps ``(H, W, C_in)``.
+    weights : numpy.ndarray, shape (C_in, max_filters)
+        The 1×1 layer's matrix, Keras order; the layer uses its first ``C_out`` columns.
+    picture_ax : matplotlib.axes.Axes
+        The photo.
+    cross : tuple of two Line2D
+        The cross-hair on the photo at the chosen pixel.
+    mixing : ChannelMixingArtists
+        The matrix product (:func:`~conv1x1_viz.draw.draw_channel_mixing`).
+    """
+
+    kind = "mixing-explorer"
+
+    def __init__(
+        self,
+        in_channels: int = 6,
+        filters: int = 4,
+        *,
+        row: int | None = None,
+        col: int | None = None,
+        image_size: int = 32,
+        max_filters: int = 16,
+        seed: int = 0,
+    ) -> None:
+        super().__init__()
+        in_channels = whole_number("in_channels", in_channels, 1, MAX_MIXING_CHANNELS, why=_WHY)
+        max_filters = whole_number("max_filters", max_filters, 1, MAX_MIXING_CHANNELS, why=_WHY)
+        self.image = sample_image(image_size)
+        self.features = image_features(self.image, in_channels, seed)
+        # One row per pixel, ready for the matrix product; Keras order (C_in, C_out).
+        self.weights = seeded_kernel(1, in_channels, max_filters, seed + 1)[0, 0]
+        every_output = conv1x1(self.features, self.weights)
+        self._limits = {
+            "x_limit": float(np.abs(self.features).max()) or 1.0,
+            "weight_limit": float(np.abs(self.weights).max()) or 1.0,
+            "y_limit": float(np.abs(every_output).max()) or 1.0,
+        }
+        size = self.image.shape[0]
+        controls = {
+            "row": Whole("pixel row", 0, size - 1),
+            "col": Whole("pixel column", 0, size - 1),
+            "filters": Whole("filters C_out", 1, max_filters),
+            "output": Whole("highlighted output", 0, max_filters - 1),
+        }
+        values = {
+            "row": size * 3 // 8 if row is None else row,
+            "col": size // 2 if col is None else col,
+            "filters": filters,
+            "output": 0,
+        }
+        self._setup(controls, values, figsize=(8.6, 3.6))
+
+    def _sync_limits(self) -> None:
+        self.controls["output"].cap(self.sliders["output"], self.value("filters") - 1)
+
+    def pixel(self) -> tuple[int, int]:
+        """Return the chosen pixel, ``(row, col)``."""
+        return self.value("row"), self.value("col")
+
+    def fixed_sizes(self) -> dict[str, int]:
+        """Height, width and depth of the feature maps the pixels come from."""
+        h, w, c = self.features.shape
+        return {"height": h, "width": w, "in_channels": c}
+
+    def readout_lines(self) -> list[tuple[str, str]]:
+        """Return the highlighted output's sum, and the layer's weights and MACs."""
+        (r, c), n, out = self.pixel(), self.value("filters"), self.value("output")
+        h, w, c_in = self.features.shape
+        x = self.features[r, c]
+        return [
+            (
+                f"Pixel ({r}, {c})",
+                f"{plural(c_in, 'channel value')} in, {plural(n, 'output')} out",
+            ),
+            (f"Output {out}", dot_formula(self.weights[:, out], x, max_terms=4)),
+            ("Weights in W (no bias)", params_formula(1, c_in, n, use_bias=False)),
+            ("Multiply-accumulates for this pixel", f"{c_in}·{n} = {format_count(c_in * n)}"),
+            (
+                f"Multiply-accumulates for the {h}×{w} image",
+                macs_formula(self.features.shape, n, 1),
+            ),
+        ]
+
+    def draw(self) -> None:
+        """Draw the photo with its cross-hair, and the matrix product."""
+        self.picture_ax = self.fig.add_axes([0.01, 0.12, 0.25, 0.76])
+        self.picture_ax.imshow(self.image, interpolation="nearest")
+        self.picture_ax.set_axis_off()
+        fixed_title(self.picture_ax, "pick a pixel", fontsize=9)
+        style = {"color": "#ffdd33", "linewidth": 1.0}
+        self.cross = (self.picture_ax.axhline(0, **style), self.picture_ax.axvline(0, **style))
+        self.mixing = draw_channel_mixing(
+            self.features[self.pixel()],
+            self.weights[:, : self.value("filters")],
+            self.value("output"),
+            pixel=self.pixel(),
+            ax=frameless_axes(self.fig, [0.30, 0.02, 0.69, 0.96]),
+            show_sum=False,  # the readout writes the sum out
+            **self._limits,
+        )
+
+    def update_figure(self) -> None:
+        """Move the cross-hair and redraw the matrix product in place."""
+        r, c = self.pixel()
+        self.cross[0].set_ydata([r, r])
+        self.cross[1].set_xdata([c, c])
+        self.mixing.update(
+            self.features[r, c],
+            self.weights[:, : self.value("filters")],
+            self.value("output"),
+            pixel=(r, c),
+        )

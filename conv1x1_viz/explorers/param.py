@@ -1,0 +1,124 @@
+"""ParamExplorer: the parameters and multiply-accumulates of one convolution layer, live."""
+
+from __future__ import annotations
+
+from conv1x1_viz.draw import draw_filter_block
+from conv1x1_viz.explorers.base import Explorer, frameless_axes, plural, shape_text
+from conv1x1_viz.explorers.controls import Toggle, Whole
+from conv1x1_viz.formulas import format_count, macs_formula, params_formula
+from conv1x1_viz.geometry import filter_block_scene
+from conv1x1_viz.validation import size_pair, whole_number
+
+__all__ = ["ParamExplorer"]
+
+
+class ParamExplorer(Explorer):
+    """Parameters and multiply-accumulates of a convolution layer, live.
+
+    Sliders ``"in_channels"`` (input depth ``C_in``), ``"filters"`` and
+    ``"kernel_size"`` and a ``"use_bias"`` check box set a Keras ``Conv2D`` layer; the
+    readout writes out its parameter count, e.g. ``(1·1·512 + 1)·64 = 32,832``, and
+    its multiply-accumulates on one ``H × W`` input, and the filter-block drawing
+    follows.
+
+    Parameters
+    ----------
+    in_channels, filters, kernel_size : int, default 512, 64, 1
+        Starting values.
+    use_bias : bool, default True
+        Starting value of the bias check box.
+    input_size : int or (int, int), default (28, 28)
+        Height and width of the input, used for the multiply-accumulates and the
+        drawing (stride 1, ``"same"`` padding, so the output has the same size).
+    max_channels, max_filters : int, default 2048
+        Slider ranges for ``C_in`` and the filter count.
+    max_kernel : int, default 7
+        Largest kernel size.
+
+    Attributes
+    ----------
+    block : FilterBlockArtists
+        The drawing (:func:`~conv1x1_viz.draw.draw_filter_block`).
+
+    Examples
+    --------
+    >>> explorer = ParamExplorer(in_channels=512, filters=64)  # doctest: +SKIP
+    >>> explorer.sliders["filters"].value = 32  # doctest: +SKIP
+    """
+
+    kind = "param-explorer"
+
+    def __init__(
+        self,
+        in_channels: int = 512,
+        filters: int = 64,
+        kernel_size: int = 1,
+        use_bias: bool = True,
+        *,
+        input_size: int | tuple[int, int] = (28, 28),
+        max_channels: int = 2048,
+        max_filters: int = 2048,
+        max_kernel: int = 7,
+    ) -> None:
+        super().__init__()
+        self.input_size = size_pair("input_size", input_size)
+        self._largest = (
+            whole_number("max_channels", max_channels),
+            whole_number("max_filters", max_filters),
+            whole_number("max_kernel", max_kernel),
+        )
+        controls = {
+            "in_channels": Whole("input depth C_in", 1, self._largest[0]),
+            "filters": Whole("filters C_out", 1, self._largest[1]),
+            "kernel_size": Whole("kernel k×k", 1, self._largest[2]),
+            "use_bias": Toggle("bias per filter"),
+        }
+        values = {
+            "in_channels": in_channels,
+            "filters": filters,
+            "kernel_size": kernel_size,
+            "use_bias": use_bias,
+        }
+        self._setup(controls, values, figsize=(7.6, 3.3))
+
+    def _input_shape(self) -> tuple[int, int, int]:
+        return (*self.input_size, self.value("in_channels"))
+
+    def fixed_sizes(self) -> dict[str, int]:
+        """Height and width of the input (its depth is a slider)."""
+        h, w = self.input_size
+        return {"height": h, "width": w}
+
+    def readout_lines(self) -> list[tuple[str, str]]:
+        """Layer, parameters and multiply-accumulates, with their formulas."""
+        c_in, n, k = self.value("in_channels"), self.value("filters"), self.value("kernel_size")
+        h, w = self.input_size
+        return [
+            (
+                "Layer",
+                f"Conv2D({format_count(n)}, {k}×{k}) on a {shape_text(h, w, c_in)} input: "
+                f"{plural(n, 'filter')} of {shape_text(k, k, c_in)}",
+            ),
+            ("Parameters", params_formula(k, c_in, n, self.value("use_bias"))),
+            (
+                f"Multiply-accumulates (one {h}×{w} image)",
+                macs_formula(self._input_shape(), n, k),
+            ),
+        ]
+
+    def draw(self) -> None:
+        """Draw the filter blocks, with limits fixed by the largest layer the sliders reach."""
+        ax = frameless_axes(self.fig, [0.01, 0.02, 0.98, 0.96])
+        c_max, f_max, k_max = self._largest
+        biggest = filter_block_scene((*self.input_size, c_max), k_max, f_max)
+        self.block = draw_filter_block(
+            self._input_shape(),
+            self.value("kernel_size"),
+            self.value("filters"),
+            limits=biggest.bounds,
+            ax=ax,
+        )
+
+    def update_figure(self) -> None:
+        """Move the blocks to the current layer."""
+        self.block.update(self._input_shape(), self.value("kernel_size"), self.value("filters"))

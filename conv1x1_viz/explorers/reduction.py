@@ -1,0 +1,165 @@
+"""ReductionExplorer: a photo's feature maps before and after a 1×1 layer cuts their depth."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from conv1x1_viz.arithmetic import conv1x1
+from conv1x1_viz.data import SAMPLE_IMAGE, image_features, relu, sample_image, seeded_kernel
+from conv1x1_viz.draw import draw_feature_map_grid, fixed_title
+from conv1x1_viz.explorers.base import Explorer, frameless_axes, plural, shape_text
+from conv1x1_viz.explorers.controls import Whole
+from conv1x1_viz.formulas import format_count, layer_cost, macs_formula, params_formula
+from conv1x1_viz.geometry import grid_layout
+from conv1x1_viz.validation import flag, whole_number
+
+__all__ = ["ReductionExplorer"]
+
+
+class ReductionExplorer(Explorer):
+    """A photograph through a convolution layer, then a 1×1 layer that cuts the depth.
+
+    The picture (:func:`~conv1x1_viz.data.sample_image`) goes through a fixed, seeded
+    3×3 convolution layer with ``features`` filters and ReLU, then through a 1×1 layer
+    (seeded weights, ReLU) whose number of filters is the ``"filters"`` slider. The maps
+    before and after are shown side by side, and the readout gives the 1×1 layer's
+    parameters, multiply-accumulates and how many values each image is left with.
+
+    Both layers are what Keras builds before training: random weights and, with
+    ``use_bias``, one bias per filter that starts at zero. The maps are computed with
+    those very weights and biases, and the parameter counts count exactly them.
+
+    The 1×1 layer is computed once, for the largest number of filters; ``n`` filters
+    give its first ``n`` maps, since each output map depends on its own filter only. A
+    slider tick therefore only redraws.
+
+    Parameters
+    ----------
+    filters : int, default 8
+        Starting number of 1×1 filters.
+    features : int, default 32
+        Filters of the 3×3 layer, the depth the 1×1 layer reduces, 1 … 512.
+    use_bias : bool, default True
+        Whether both layers have biases (zero, as Keras starts them).
+    image_size : int, default 64
+        Height and width of the picture.
+    max_filters : int, default 64
+        Largest number of 1×1 filters, 1 … 512.
+    max_maps : int, default 16
+        Maps drawn per grid; the rest are counted as "+N more".
+    seed : int, default 0
+        Seed of both layers' weights.
+
+    Attributes
+    ----------
+    image, before : numpy.ndarray
+        The picture ``(H, W, 3)`` and the 3×3 layer's maps ``(H, W, features)``.
+    weights : numpy.ndarray, shape (features, max_filters)
+        The 1×1 layer's matrix, Keras order; ``n`` filters use its first ``n`` columns.
+    bias : numpy.ndarray or None, shape (max_filters,)
+        The 1×1 layer's biases (zeros), None without biases.
+    before_grid, after_grid : FeatureMapGridArtists
+        The two grids of maps (:func:`~conv1x1_viz.draw.draw_feature_map_grid`).
+    """
+
+    kind = "reduction-explorer"
+
+    def __init__(
+        self,
+        filters: int = 8,
+        *,
+        features: int = 32,
+        use_bias: bool = True,
+        image_size: int = 64,
+        max_filters: int = 64,
+        max_maps: int = 16,
+        seed: int = 0,
+    ) -> None:
+        super().__init__()
+        features = whole_number("features", features, 1, 512)
+        max_filters = whole_number("max_filters", max_filters, 1, 512)
+        self.use_bias = flag("use_bias", use_bias)
+        self.max_maps = whole_number("max_maps", max_maps)
+        self.image = sample_image(image_size)
+        self.before = image_features(self.image, features, seed)
+        self.weights = seeded_kernel(1, features, max_filters, seed + 1)[0, 0]
+        self.bias = np.zeros(max_filters) if self.use_bias else None
+        self._every_after = relu(conv1x1(self.before, self.weights, self.bias))
+        # One colour scale per grid, fixed over every setting the slider reaches; the
+        # top half-percent saturates, so that sparse edge maps are not all dark.
+        self._before_max = float(np.percentile(self.before, 99.5)) or 1.0
+        self._after_max = float(np.percentile(self._every_after, 99.5)) or 1.0
+        controls = {"filters": Whole("1×1 filters", 1, max_filters)}
+        self._setup(controls, {"filters": filters}, figsize=(9.0, 3.9))
+
+    @property
+    def after(self) -> np.ndarray:
+        """The 1×1 layer's output maps for the current number of filters, ``(H, W, n)``."""
+        return self._every_after[:, :, : self.value("filters")]
+
+    def fixed_sizes(self) -> dict[str, int]:
+        """Height, width and depth of the maps before the 1×1 layer, and 1 if biased."""
+        h, w, c = self.before.shape
+        return {"height": h, "width": w, "in_channels": c, "use_bias": int(self.use_bias)}
+
+    def readout_lines(self) -> list[tuple[str, str]]:
+        """Shapes, the 1×1 layer's counts and the values kept per image."""
+        h, w, c = self.before.shape
+        n = self.value("filters")
+        first = layer_cost(self.image.shape, c, 3, use_bias=self.use_bias)
+        values_before, values_after = h * w * c, h * w * n
+        biases = "one per filter, zero before training" if self.use_bias else "none"
+        return [
+            (
+                "Image",
+                f"{shape_text(*self.image.shape)} ({SAMPLE_IMAGE} from matplotlib) → fixed "
+                f"3×3 layer with {plural(c, 'filter')}, {first.params_formula} parameters → "
+                f"{shape_text(h, w, c)}",
+            ),
+            ("1×1 layer", f"{shape_text(h, w, c)} → {shape_text(h, w, n)}, biases: {biases}"),
+            ("Parameters of the 1×1 layer", params_formula(1, c, n, self.use_bias)),
+            ("Multiply-accumulates of the 1×1 layer", macs_formula(self.before.shape, n, 1)),
+            (
+                "Values per image",
+                f"{shape_text(h, w, c)} = {format_count(values_before)} → "
+                f"{shape_text(h, w, n)} = {format_count(values_after)} "
+                f"({100 * values_after / values_before:.1f} %)",
+            ),
+        ]
+
+    def _titles(self) -> tuple[str, str]:
+        c, n = self.before.shape[2], self.value("filters")
+        return f"before: {plural(c, 'map')}", f"after the 1×1 layer: {plural(n, 'map')}"
+
+    def draw(self) -> None:
+        """Draw the photo and both grids, with limits fixed for every setting."""
+        picture = self.fig.add_axes([0.01, 0.30, 0.16, 0.40])
+        picture.imshow(self.image, interpolation="nearest")
+        fixed_title(picture, "input", fontsize=9)
+        picture.set_axis_off()
+        h, w, _ = self.before.shape
+        ncols = math.ceil(math.sqrt(self.max_maps))
+        # Fixed limits: a full grid with its "+N more" note, however many maps are shown.
+        full = grid_layout(self.max_maps + 1, (h, w), max_maps=self.max_maps, ncols=ncols)
+        style = {"max_maps": self.max_maps, "ncols": ncols, "vmin": 0.0, "limits": full.bounds}
+        before_title, after_title = self._titles()
+        self.before_grid = draw_feature_map_grid(
+            self.before,
+            vmax=self._before_max,
+            title=before_title,
+            ax=frameless_axes(self.fig, [0.19, 0.02, 0.39, 0.88]),
+            **style,
+        )
+        self.after_grid = draw_feature_map_grid(
+            self.after,
+            vmax=self._after_max,
+            title=after_title,
+            ax=frameless_axes(self.fig, [0.60, 0.02, 0.39, 0.88]),
+            **style,
+        )
+
+    def update_figure(self) -> None:
+        """Show the current number of 1×1 maps in the right-hand grid."""
+        self.after_grid.update(self.after, title=self._titles()[1])

@@ -1,0 +1,143 @@
+"""ParamExplorer and MixingExplorer, driven headless."""
+
+import html
+
+import ipywidgets
+import numpy as np
+import pytest
+
+from conv1x1_viz import conv2d_reference, conv_macs, conv_params
+from conv1x1_viz.explorers import MixingExplorer, ParamExplorer
+from conv1x1_viz.formulas import format_count
+
+
+def readout_text(explorer):
+    return html.unescape(explorer.readout.value)
+
+
+# --------------------------------------------------------------------------- ParamExplorer
+
+
+def test_param_explorer_ranges():
+    explorer = ParamExplorer()
+    assert set(explorer.sliders) == {"in_channels", "filters", "kernel_size", "use_bias"}
+    assert explorer.sliders["in_channels"].max >= 2048 and explorer.sliders["in_channels"].min == 1
+    assert explorer.sliders["filters"].max >= 2048 and explorer.sliders["filters"].min == 1
+    assert (explorer.sliders["kernel_size"].min, explorer.sliders["kernel_size"].max) == (1, 7)
+    assert isinstance(explorer.sliders["use_bias"], ipywidgets.Checkbox)
+
+
+def test_param_explorer_starts_at_the_tutorials_layer():
+    text = readout_text(ParamExplorer())
+    assert "(1·1·512 + 1)·64 = 32,832" in text
+    assert f"28·28·1·1·512·64 = {format_count(conv_macs((28, 28, 512), 64, 1))}" in text
+
+
+@pytest.mark.parametrize(
+    ("c_in", "filters", "k", "bias"), [(3, 512, 3, True), (2048, 2048, 7, False), (1, 1, 1, True)]
+)
+def test_param_explorer_readout_follows_the_sliders(c_in, filters, k, bias):
+    explorer = ParamExplorer(input_size=(32, 16))
+    explorer.sliders["in_channels"].value = c_in
+    explorer.sliders["filters"].value = filters
+    explorer.sliders["kernel_size"].value = k
+    explorer.sliders["use_bias"].value = bias
+    text = readout_text(explorer)
+    params = format_count(conv_params(k, c_in, filters, bias))
+    macs = format_count(conv_macs((32, 16, c_in), filters, k))
+    assert f"= {params}" in text and f"= {macs}" in text
+    weights = f"{k}·{k}·{format_count(c_in)}"
+    assert (f"({weights} + 1)·" if bias else f"{weights}·") in text
+    assert f"32·16·{k}·{k}·{format_count(c_in)}·{format_count(filters)}" in text
+
+
+def test_param_explorer_drawing_follows_the_sliders():
+    explorer = ParamExplorer()
+    block = explorer.block
+    image = bytes(explorer.view.value)
+    depth = block.scene.output.depth
+    explorer.sliders["filters"].value = 2048
+    assert block.scene.output.depth > depth
+    assert block.labels["output"].get_text() == "output: 2,048 maps\n28×28×2,048"
+    explorer.sliders["in_channels"].value = 3
+    assert block.labels["filter"].get_text() == "filter 1×1×3\n× 2,048 filters"
+    assert block.scene.filter.depth == block.scene.input.depth
+    assert bytes(explorer.view.value) != image
+
+
+def test_param_explorer_matches_keras(keras):
+    explorer = ParamExplorer()
+    for c_in, filters, k, bias in [(512, 64, 1, True), (3, 512, 3, True), (192, 32, 5, False)]:
+        with explorer.hold_updates():
+            explorer.sliders["in_channels"].value = c_in
+            explorer.sliders["filters"].value = filters
+            explorer.sliders["kernel_size"].value = k
+            explorer.sliders["use_bias"].value = bias
+        layer = keras.layers.Conv2D(filters, k, padding="same", use_bias=bias)
+        layer.build((None, 28, 28, c_in))
+        assert f"= {format_count(layer.count_params())}" in readout_text(explorer)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"in_channels": 0}, "in_channels must be a whole number 1 … 2048"),
+        ({"filters": 4096}, "filters must be a whole number 1 … 2048"),
+        ({"kernel_size": 9}, "kernel_size must be a whole number 1 … 7"),
+        ({"input_size": (28, 0)}, "input_size"),
+        ({"max_channels": 0}, "max_channels"),
+    ],
+)
+def test_param_explorer_rejects_bad_arguments(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        ParamExplorer(**kwargs)
+
+
+# -------------------------------------------------------------------------- MixingExplorer
+
+
+def test_mixing_explorer_follows_the_pixel():
+    explorer = MixingExplorer()
+    explorer.sliders["row"].value = 5
+    explorer.sliders["col"].value = 30
+    np.testing.assert_allclose(
+        explorer.mixing.x_image.get_array(), explorer.features[5, 30][np.newaxis]
+    )
+    assert explorer.cross[0].get_ydata()[0] == 5 and explorer.cross[1].get_xdata()[0] == 30
+    assert "Pixel (5, 30)" in readout_text(explorer)
+    # The outputs are the pixel's channel vector through the 1×1 layer.
+    n = explorer.sliders["filters"].value
+    kernel = explorer.weights[:, :n].reshape(1, 1, -1, n)
+    expected = conv2d_reference(explorer.features[5:6, 30:31], kernel)[0, 0]
+    np.testing.assert_allclose(explorer.mixing.y, expected)
+
+
+def test_mixing_explorer_output_slider_follows_c_out():
+    explorer = MixingExplorer(filters=8)
+    explorer.sliders["output"].value = 7
+    explorer.sliders["filters"].value = 3
+    assert explorer.sliders["output"].max == 2 and explorer.sliders["output"].value == 2
+    assert explorer.mixing.weight_image.get_array().shape == (3, explorer.features.shape[2])
+    assert explorer.mixing.row_box.get_xy()[1] == 0.0  # output 2 of 3: the bottom row
+    text = readout_text(explorer)
+    c_in = explorer.features.shape[2]
+    assert f"1·1·{c_in}·3 = {c_in * 3}" in text
+    assert f"= {format_count(conv_macs(explorer.features.shape, 3, 1))}" in text
+    assert "Output 2" in text
+
+
+def test_mixing_explorer_pixels_stay_inside_the_image():
+    explorer = MixingExplorer(image_size=16)
+    assert explorer.sliders["row"].max == explorer.sliders["col"].max == 15
+    explorer.sliders["row"].value = 99  # the slider clamps it
+    assert explorer.sliders["row"].value == 15 and not explorer.errors.outputs
+    with pytest.raises(ValueError, match="row must be a whole number 0 … 15"):
+        MixingExplorer(image_size=16, row=16)
+
+
+@pytest.mark.parametrize("kwargs", [{"in_channels": 65}, {"max_filters": 65}])
+def test_mixing_explorer_stays_drawable(kwargs):
+    key = next(iter(kwargs))
+    message = rf"{key} must be a whole number 1 … 64 \(the weight matrix is drawn cell by cell\)"
+    with pytest.raises(ValueError, match=message):
+        MixingExplorer(**kwargs)

@@ -1,0 +1,121 @@
+"""ReductionExplorer and BottleneckExplorer, driven headless."""
+
+import html
+
+import numpy as np
+import pytest
+
+from conv1x1_viz import conv2d_reference, conv_macs, conv_params
+from conv1x1_viz.data import sample_image
+from conv1x1_viz.explorers import BottleneckExplorer, ReductionExplorer
+from conv1x1_viz.formulas import format_count
+
+
+def readout_text(explorer):
+    return html.unescape(explorer.readout.value)
+
+
+# ----------------------------------------------------------------------- ReductionExplorer
+
+
+def test_reduction_explorer_counts_and_maps_follow_the_slider():
+    explorer = ReductionExplorer()
+    h, w, c = explorer.before.shape
+    assert explorer.before_grid.n_drawn == 16 and explorer.before_grid.more_text.get_visible()
+    for n in (1, 12, 40):
+        explorer.sliders["filters"].value = n
+        text = readout_text(explorer)
+        assert f"= {format_count(conv_params(1, c, n))}" in text
+        assert f"= {format_count(conv_macs((h, w, c), n, 1))}" in text
+        assert f"= {format_count(h * w * n)}" in text
+        assert explorer.after_grid.n_drawn == min(n, 16)
+        assert explorer.after_grid.more_text.get_visible() == (n > 16)
+        assert explorer.after_grid.title.get_text().endswith(f"{n} map" + ("s" if n > 1 else ""))
+    assert explorer.after_grid.more_text.get_text() == "+24 more"
+
+
+def test_reduction_explorer_maps_are_the_1x1_layer_output():
+    explorer = ReductionExplorer(filters=5)
+    kernel = explorer.weights[:, :5].reshape(1, 1, -1, 5)
+    expected = np.maximum(conv2d_reference(explorer.before, kernel), 0)
+    np.testing.assert_allclose(explorer.after, expected, atol=1e-12)
+    left, right, bottom, top = explorer.after_grid.map_extent(4)
+    drawn = explorer.after_grid.image.get_array()[int(-top) : int(-bottom), int(left) : int(right)]
+    np.testing.assert_allclose(drawn, expected[:, :, 4], atol=1e-12)
+
+
+@pytest.mark.parametrize("use_bias", [True, False])
+def test_reduction_explorer_counts_the_layer_it_draws(use_bias):
+    # The readout's parameter count is the number of values in the arrays that made the
+    # maps on the right, and the page says whether biases are among them.
+    from conv1x1_viz.arithmetic import conv1x1
+
+    explorer = ReductionExplorer(filters=6, use_bias=use_bias)
+    n = 6
+    weights = explorer.weights[:, :n]
+    bias = explorer.bias[:n] if use_bias else None
+    np.testing.assert_array_equal(
+        explorer.after, np.maximum(conv1x1(explorer.before, weights, bias), 0)
+    )
+    used = weights.size + (bias.size if use_bias else 0)
+    assert (
+        f"= {format_count(used)}" in readout_text(explorer).split("Parameters of the 1×1 layer")[1]
+    )
+    assert ("biases: none" in readout_text(explorer)) is (not use_bias)
+    assert explorer.fixed_sizes()["use_bias"] == int(use_bias)
+
+
+def test_sample_image_is_a_real_photo():
+    image = sample_image(32)
+    assert image.shape == (32, 32, 3) and 0 <= image.min() < image.max() <= 1
+    assert image.std() > 0.1  # not a flat picture
+    with pytest.raises(ValueError, match="size must be a whole number 4 … 512"):
+        sample_image(2)
+
+
+# ---------------------------------------------------------------------- BottleneckExplorer
+
+
+def test_bottleneck_explorer_starts_at_the_inception_example():
+    explorer = BottleneckExplorer()
+    text = readout_text(explorer)
+    direct = conv_macs((28, 28, 192), 32, 5)
+    reduced = conv_macs((28, 28, 192), 16, 1) + conv_macs((28, 28, 16), 32, 5)
+    assert f"= {format_count(direct)}" in text
+    assert f"{format_count(reduced)} multiply-accumulates" in text
+    assert f"multiply-accumulates {direct / reduced:.2f}×" in text
+
+
+@pytest.mark.parametrize(("c_in", "r", "k", "filters"), [(512, 64, 7, 64), (256, 256, 3, 128)])
+def test_bottleneck_explorer_follows_the_sliders(c_in, r, k, filters):
+    explorer = BottleneckExplorer()
+    explorer.sliders["in_channels"].value = c_in
+    explorer.sliders["reduction"].value = r
+    explorer.sliders["kernel_size"].value = k
+    explorer.sliders["filters"].value = filters
+    direct_params = conv_params(k, c_in, filters)
+    reduced_params = conv_params(1, c_in, r) + conv_params(k, r, filters)
+    direct_macs = conv_macs((28, 28, c_in), filters, k)
+    reduced_macs = conv_macs((28, 28, c_in), r, 1) + conv_macs((28, 28, r), filters, k)
+    text = readout_text(explorer)
+    assert f"= {format_count(direct_params)}" in text
+    assert f"{format_count(reduced_params)} parameters" in text
+    assert f"parameters {direct_params / reduced_params:.2f}×" in text
+    assert f"multiply-accumulates {direct_macs / reduced_macs:.2f}×" in text
+    bars = explorer.cost.bars
+    assert bars[0][0].get_x() + bars[0][0].get_width() == pytest.approx(direct_params)
+    assert bars[1][1].get_x() + bars[1][1].get_width() == pytest.approx(reduced_macs)
+    assert explorer.cost.labels[1][1].get_text() == format_count(reduced_macs)
+
+
+def test_bottleneck_reduction_never_exceeds_the_input_depth():
+    explorer = BottleneckExplorer(in_channels=192, reduction=128)
+    assert explorer.sliders["reduction"].max == 192
+    explorer.sliders["in_channels"].value = 64
+    assert explorer.sliders["reduction"].max == 64 and explorer.sliders["reduction"].value == 64
+    assert "1×1 to 64: parameters: (1·1·64 + 1)·64" in explorer.summary()
+    assert not explorer.errors.outputs
+    explorer.sliders["in_channels"].value = 1024
+    assert explorer.sliders["reduction"].max == 1024
+    with pytest.raises(ValueError, match="reduction must be a whole number 1 … 192"):
+        BottleneckExplorer(in_channels=192, reduction=193)

@@ -1,0 +1,227 @@
+"""The explorers, driven headless: set slider values, read the readout and the artists."""
+
+import base64
+import html
+import subprocess
+import sys
+
+import ipywidgets
+import matplotlib
+import matplotlib.pyplot as plt
+import pytest
+
+import conv1x1_viz.explorers as explorers_package
+from conv1x1_viz import conv_params
+from conv1x1_viz.explorers import Choice, Explorer, ParamExplorer, Toggle, Whole
+from conv1x1_viz.formulas import format_count
+
+# Every explorer the package exports, by kind: a new one is covered without edits here.
+EXPLORERS = {
+    cls.kind: cls
+    for cls in (getattr(explorers_package, name) for name in explorers_package.__all__)
+    if isinstance(cls, type) and issubclass(cls, Explorer) and cls is not Explorer
+}
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def readout_text(explorer):
+    return html.unescape(explorer.readout.value)
+
+
+@pytest.fixture(scope="module")
+def explorers():
+    """One of each, for the read-only checks (tests that move sliders make their own)."""
+    return {kind: cls() for kind, cls in EXPLORERS.items()}
+
+
+# ------------------------------------------------------------------------- shared contract
+
+
+@pytest.mark.parametrize("kind", EXPLORERS)
+def test_dom_classes_and_parts(explorers, kind):
+    explorer = explorers[kind]
+    assert isinstance(explorer, ipywidgets.VBox)
+    assert {"c1x1-explorer", f"c1x1-{kind}"} <= set(explorer._dom_classes)
+    assert "c1x1-readout" in explorer.readout._dom_classes
+    assert isinstance(explorer.readout, ipywidgets.HTML)
+    assert "c1x1-errors" in explorer.errors._dom_classes
+    assert isinstance(explorer.errors, ipywidgets.Output)
+    assert explorer.readout in explorer.children and explorer.errors in explorer.children
+    for key, slider in explorer.sliders.items():
+        assert f"c1x1-slider-{key}" in slider._dom_classes
+    view = explorer.view
+    assert isinstance(view, ipywidgets.Image) and "c1x1-figure" in view._dom_classes
+    assert bytes(view.value).startswith(PNG_SIGNATURE)  # Agg here, so the PNG fallback
+    assert isinstance(explorer.fig, matplotlib.figure.Figure)
+
+
+@pytest.mark.parametrize("kind", EXPLORERS)
+def test_static_rendering_bundle(explorers, kind):
+    explorer = explorers[kind]
+    bundle = explorer._repr_mimebundle_()
+    assert "text/html" not in bundle
+    view = bundle["application/vnd.jupyter.widget-view+json"]
+    assert view["model_id"] == explorer.model_id
+    assert base64.b64decode(bundle["image/png"]).startswith(PNG_SIGNATURE)
+    plain = bundle["text/plain"]
+    assert plain == explorer.summary() and plain.startswith(type(explorer).__name__)
+    assert "model_id" not in plain and explorer.model_id not in plain
+    # Deterministic: a second explorer with the same settings says the same.
+    assert EXPLORERS[kind]()._repr_mimebundle_()["text/plain"] == plain
+
+
+def _moves(explorer):
+    """For each slider, three values it can hold other than its current one."""
+    for key, control in explorer.controls.items():
+        values = [v for v in control.values() if v != explorer.value(key)]
+        if isinstance(control, Toggle) or len(values) < 3:
+            continue
+        yield key, [values[0], values[-1], values[len(values) // 2]]
+
+
+@pytest.mark.parametrize("kind", EXPLORERS)
+def test_every_slider_tick_changes_artists_in_place(kind):
+    explorer = EXPLORERS[kind]()
+    axes = list(explorer.fig.axes)
+    artists = [list(ax.get_children()) for ax in axes]
+    moves = dict(_moves(explorer))
+    assert moves, "an explorer with no slider to move"
+    for key, values in moves.items():
+        pictures = {bytes(explorer.view.value)}
+        for value in values:
+            explorer.sliders[key].value = value
+            pictures.add(bytes(explorer.view.value))
+        assert len(pictures) > 1, f"moving {key} did not change the picture"
+    assert explorer.fig.axes == axes
+    assert [list(ax.get_children()) for ax in axes] == artists  # same artists, no new ones
+    assert not explorer.errors.outputs
+
+
+def test_readout_text_matches_plain_summary(explorers):
+    explorer = explorers["param-explorer"]
+    for line in explorer.summary().splitlines()[1:]:
+        label, _, text = line.partition(": ")
+        assert label in readout_text(explorer) and text in readout_text(explorer)
+
+
+def test_errors_in_callbacks_are_shown(monkeypatch):
+    explorer = ParamExplorer()
+
+    def broken():
+        raise RuntimeError("the drawing broke")
+
+    monkeypatch.setattr(explorer, "update_figure", broken)
+    explorer.sliders["filters"].value = 7  # must not raise
+    (entry,) = explorer.errors.outputs
+    assert entry["output_type"] == "error"
+    assert entry["ename"] == "RuntimeError" and entry["evalue"] == "the drawing broke"
+    assert any("the drawing broke" in line for line in entry["traceback"])
+    # The counts still followed the slider.
+    assert f"= {format_count(conv_params(1, 512, 7))}" in readout_text(explorer)
+    for value in range(8, 20):
+        explorer.sliders["filters"].value = value
+    assert len(explorer.errors.outputs) == 5  # only the last few are kept
+
+
+def test_hold_updates_updates_once():
+    explorer = ParamExplorer()
+    calls = []
+    original = explorer.update
+
+    def counting():
+        calls.append(1)
+        original()
+
+    explorer.update = counting
+    with explorer.hold_updates():
+        explorer.sliders["in_channels"].value = 256
+        explorer.sliders["filters"].value = 32
+        explorer.sliders["kernel_size"].value = 3
+    assert len(calls) == 1
+    assert f"= {format_count(conv_params(3, 256, 32))}" in readout_text(explorer)
+
+
+# ipympl's toolbar passes traitlets an argument it warns about; not ours to fix.
+@pytest.mark.filterwarnings("ignore:Passing unrecognized arguments:DeprecationWarning")
+def test_update_redraws_through_ipympl_when_it_is_the_backend(monkeypatch):
+    plt.switch_backend("module://ipympl.backend_nbagg")
+    try:
+        explorer = ParamExplorer()
+        canvas = explorer.fig.canvas
+        assert isinstance(canvas, ipywidgets.DOMWidget) and canvas in explorer.children
+        assert "c1x1-figure" in canvas._dom_classes and not canvas.header_visible
+        draws = []
+        monkeypatch.setattr(canvas, "draw_idle", lambda: draws.append(1))
+        explorer.sliders["filters"].value = 3
+        assert draws == [1]
+        bundle = explorer._repr_mimebundle_()
+        assert "text/html" not in bundle
+        assert base64.b64decode(bundle["image/png"]).startswith(PNG_SIGNATURE)
+    finally:
+        plt.close("all")
+        plt.switch_backend("Agg")
+
+
+def test_set_changes_several_controls_checked_with_one_update():
+    explorer = ParamExplorer()
+    explorer.set(in_channels=256, filters=32, kernel_size=3, use_bias=False)
+    assert f"= {format_count(conv_params(3, 256, 32, use_bias=False))}" in readout_text(explorer)
+    with pytest.raises(ValueError, match="filters must be a whole number 1 … 2048, got 0"):
+        explorer.set(filters=0)
+    with pytest.raises(ValueError, match=r"no control named \['depth'\]"):
+        explorer.set(depth=3)
+
+
+@pytest.mark.parametrize("value", [1, "yes", None, 0.0])
+def test_use_bias_is_true_or_false_everywhere(value):
+    with pytest.raises(ValueError, match="use_bias must be True or False"):
+        ParamExplorer(use_bias=value)
+    with pytest.raises(ValueError, match="use_bias must be True or False"):
+        EXPLORERS["bottleneck-explorer"](use_bias=value)
+    with pytest.raises(ValueError, match="use_bias must be True or False"):
+        EXPLORERS["reduction-explorer"](use_bias=value)
+
+
+def test_controls_check_build_and_cap_their_widgets():
+    whole = Whole("k", 1, 7, why="odd reasons")
+    assert whole.check("k", 3) == 3 and whole.values() == tuple(range(1, 8))
+    with pytest.raises(ValueError, match=r"k must be a whole number 1 … 7 \(odd reasons\), got 9"):
+        whole.check("k", 9)
+    slider = whole.widget(5)
+    whole.cap(slider, 4)
+    assert (slider.max, slider.value) == (4, 4)
+    choice = Choice("depth", (1, 3, 64, 2048))
+    assert choice.check("depth", 64) == 64
+    with pytest.raises(ValueError, match="depth must be one of 1, 3, 64, 2,048, got 5"):
+        choice.check("depth", 5)
+    with pytest.raises(ValueError, match="depth must be one of"):
+        choice.check("depth", True)
+    picker = choice.widget(2048)
+    assert isinstance(picker, ipywidgets.SelectionSlider) and picker.label == "2,048"
+    choice.cap(picker, 100)
+    assert [v for _, v in picker.options] == [1, 3, 64] and picker.value == 64
+    with pytest.raises(ValueError, match="options must be increasing whole numbers"):
+        Choice("depth", (3, 1))
+    assert Toggle("bias").check("use_bias", True) is True
+
+
+def test_lazy_names_are_what_their_modules_export():
+    import conv1x1_viz
+    import conv1x1_viz.draw
+
+    for module, names in conv1x1_viz._LAZY.items():
+        exported = (conv1x1_viz.draw if module.endswith("draw") else explorers_package).__all__
+        assert set(names) <= set(exported), module
+    drawings = {n for n in conv1x1_viz.draw.__all__ if n.startswith("draw_")}
+    assert drawings <= set(conv1x1_viz.__all__)
+    assert {cls.__name__ for cls in EXPLORERS.values()} <= set(conv1x1_viz.__all__)
+
+
+def test_package_import_leaves_matplotlib_and_ipywidgets_for_later():
+    code = (
+        "import sys, conv1x1_viz; "
+        "print(sorted(m for m in ('matplotlib', 'ipywidgets', 'tensorflow') if m in sys.modules)); "
+        "conv1x1_viz.ParamExplorer; print('ipywidgets' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split("\n")[:2] == ["[]", "True"]
