@@ -12,7 +12,7 @@ import sys
 import pytest
 import test_notebooks_in_jupyterlab as browser_tests
 from broken_notebook import BROKEN_CELLS, ONE_PIXEL_PNG, broken_notebook
-from browser_setup import notebook_dir, notebook_params
+from browser_setup import chromium_executable, notebook_dir, notebook_params
 from explorer_driver import DRIVEN_SLIDERS
 from page_checks import CellExpectation, saved_expectations
 from readout_oracles import (
@@ -134,9 +134,18 @@ def test_contract_classes_round_trip():
         contract.kind_class("explorer")
 
 
-@pytest.mark.parametrize(
-    "ci, outcome", [("true", pytest.fail.Exception), ("", pytest.skip.Exception)]
-)
+CI_OUTCOMES = [("true", pytest.fail.Exception), ("", pytest.skip.Exception)]
+
+
+@pytest.mark.parametrize("ci, outcome", CI_OUTCOMES)
+def test_no_browser_fails_in_ci_and_skips_elsewhere(tmp_path, monkeypatch, ci, outcome):
+    monkeypatch.setenv("C1X1_CHROMIUM", str(tmp_path / "no-chromium"))
+    monkeypatch.setenv("CI", ci)
+    with pytest.raises(outcome, match="no Chromium executable .* apt-get install chromium"):
+        chromium_executable()
+
+
+@pytest.mark.parametrize("ci, outcome", CI_OUTCOMES)
 def test_no_notebook_fails_in_ci_and_skips_elsewhere(tmp_path, monkeypatch, ci, outcome):
     monkeypatch.setenv("C1X1_NOTEBOOKS", str(tmp_path))
     monkeypatch.setenv("CI", ci)
