@@ -151,7 +151,11 @@ def test_page_script_reads_an_explorer_as_the_contract_says(page):
     ``js/explorer.js`` hands over raw class lists and ``conv1x1_viz.contract`` parses them."""
     inner = _element(
         "div",
-        [contract.EXPLORER, contract.kind_class("mixing-explorer"), "c1x1-fixed-in_channels-3"],
+        [
+            contract.EXPLORER,
+            contract.kind_class("mixing-explorer"),
+            contract.fixed_class("in_channels", 3),
+        ],
         _slider("in_channels", 7, 1, 9, "7"),
     )
     classes = [
