@@ -100,7 +100,7 @@ def build_model(architecture: Architecture) -> keras.Model:
     Examples
     --------
     >>> from conv1x1_viz.architectures import fire_module_architecture
-    >>> build_model(fire_module_architecture()).count_params()  # doctest: +SKIP
+    >>> build_model(fire_module_architecture()).count_params()
     11920
     """
     if not isinstance(architecture, Architecture):

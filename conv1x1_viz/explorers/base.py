@@ -34,6 +34,7 @@ import ipywidgets
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from conv1x1_viz import contract
 from conv1x1_viz.draw import FONT
 from conv1x1_viz.explorers.controls import Control
 from conv1x1_viz.explorers.figure import new_figure, render_png
@@ -93,7 +94,7 @@ class Explorer(ipywidgets.VBox):
         What shows the figure: ipympl's canvas, or an :class:`ipywidgets.Image`.
     """
 
-    #: Names the explorer's DOM class ``c1x1-<kind>``.
+    #: Names the explorer's DOM class ``c1x1-<kind>`` (see :mod:`conv1x1_viz.contract`).
     kind: ClassVar[str] = "explorer"
 
     controls: dict[str, Control]
@@ -117,25 +118,27 @@ class Explorer(ipywidgets.VBox):
             for key, control in self.controls.items()
         }
         self.readout = ipywidgets.HTML()
-        self.readout.add_class("c1x1-readout")
+        self.readout.add_class(contract.READOUT)
         self.errors = ipywidgets.Output()
-        self.errors.add_class("c1x1-errors")
+        self.errors.add_class(contract.ERRORS)
         self.fig, self.view = new_figure(figsize, dpi)
-        self.view.add_class("c1x1-figure")
+        self.view.add_class(contract.FIGURE)
         self._busy = False
         self._plain = ""
         self._sync_limits()
         self.draw()
         for key, widget in self.sliders.items():
-            widget.add_class(f"c1x1-slider-{key}")
+            widget.add_class(contract.slider_class(key))
             widget.observe(self._on_change, names="value")
         controls_box = ipywidgets.VBox(list(self.sliders.values()))
-        controls_box.add_class("c1x1-controls")
+        controls_box.add_class(contract.CONTROLS)
         self.children = [controls_box, self.readout, self.view, self.errors]
-        self.add_class("c1x1-explorer")
-        self.add_class(f"c1x1-{self.kind}")
-        for key, size in self.fixed_sizes().items():
-            self.add_class(f"c1x1-fixed-{key}-{size}")
+        for name in (
+            contract.EXPLORER,
+            contract.kind_class(self.kind),
+            *contract.fixed_size_classes(self.fixed_sizes()),
+        ):
+            self.add_class(name)
         self.update()
 
     # -- what a subclass provides ------------------------------------------------------
@@ -205,10 +208,13 @@ class Explorer(ipywidgets.VBox):
 
         Examples
         --------
-        >>> explorer = ParamExplorer()  # doctest: +SKIP
-        >>> with explorer.hold_updates():  # doctest: +SKIP
+        >>> from conv1x1_viz.explorers import ParamExplorer
+        >>> explorer = ParamExplorer()
+        >>> with explorer.hold_updates():
         ...     explorer.sliders["in_channels"].value = 256
         ...     explorer.sliders["filters"].value = 32
+        >>> explorer.summary().splitlines()[2]
+        'Parameters: (1·1·256 + 1)·32 = 8,224'
         """
         outer = self._busy
         self._busy = True

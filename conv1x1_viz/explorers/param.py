@@ -42,8 +42,13 @@ class ParamExplorer(Explorer):
 
     Examples
     --------
-    >>> explorer = ParamExplorer(in_channels=512, filters=64)  # doctest: +SKIP
-    >>> explorer.sliders["filters"].value = 32  # doctest: +SKIP
+    >>> explorer = ParamExplorer(in_channels=512, filters=64)
+    >>> explorer.sliders["filters"].value = 32
+    >>> print(explorer.summary())
+    ParamExplorer
+    Layer: Conv2D(32, 1×1) on a 28×28×512 input: 32 filters of 1×1×512
+    Parameters: (1·1·512 + 1)·32 = 16,416
+    Multiply-accumulates (one 28×28 image): 28·28·1·1·512·32 = 12,845,056
     """
 
     kind = "param-explorer"

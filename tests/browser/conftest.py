@@ -1,40 +1,40 @@
-"""Fixtures for the real-browser tests: Debian's Chromium through Playwright, and JupyterLab.
+"""Fixtures for the real-browser tests: pytest-playwright's, set up for Debian's Chromium.
 
-- ``browser``: a headless Chromium launched from ``/usr/bin/chromium`` (or ``C1X1_CHROMIUM``);
-  Playwright never downloads a browser here. Without one the tests skip, except when ``CI`` is
-  set: there a missing or broken browser is a failure.
-- ``lab``: ``jupyter lab`` from this Python environment on 127.0.0.1, a free port and a random
-  token, serving a temporary copy of the notebooks (runs never touch the committed files),
-  with its own config, settings and workspace folders. It is stopped at the end of the
-  session whatever happens.
-- ``lab_page``: a fresh browser context and page per test, with console and page errors
-  collected; the test's kernels are shut down afterwards.
+- ``browser``, ``context``, ``page``: pytest-playwright's fixtures. The launch options
+  (``browser_type_launch_args``) point at ``/usr/bin/chromium`` (or ``C1X1_CHROMIUM``),
+  headless unless ``--headed``, with ``CHROMIUM_ARGS``; Playwright never downloads a browser
+  here. Without one the tests skip with instructions, except when ``CI`` is set: there a
+  missing or broken browser is a failure. Only Chromium is driven (``only_browser``).
+- ``lab``: a JupyterLab of its own (:class:`lab_server.LabServer`) serving a temporary copy
+  of the notebooks, stopped at the end of the session whatever happens.
+- ``lab_page``: pytest-playwright's ``page`` with the test scripts (``js/``) loaded and its
+  console and page errors collected; the test's kernels are shut down afterwards.
 - ``latency_rows``: slider timings of the whole session, printed at the end and written to
-  ``artifacts/latency.md``.
+  ``artifacts/latency.md``. They are reported, never asserted.
+
+Only the tests that use a browser fixture get the ``browser`` mark, so that
+``-m "not browser"`` keeps the unit tests of this folder.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-
 import pytest
-from lab_harness import (
-    ARTIFACTS,
-    CHROMIUM_ARGS,
-    DEFAULT_CHROMIUM,
-    PageLog,
-    latency_table,
-    new_lab_server,
-    notebook_dir,
-    truthy_env,
-)
+from playwright.sync_api import Error as PlaywrightError
 
-HOW_TO_GET_A_BROWSER = (
-    "The browser tests drive a system Chromium and never download one. Install it "
-    "(Debian/Ubuntu: `sudo apt-get install chromium`) or point C1X1_CHROMIUM at a "
-    "Chromium/Chrome executable, e.g. C1X1_CHROMIUM=/path/to/chrome."
+from .browser_setup import (
+    CHROMIUM_ARGS,
+    CONTEXT_ARGS,
+    HOW_TO_GET_A_BROWSER,
+    LATENCY_REPORT,
+    chromium_executable,
+    needs_browser,
+    notebook_dir,
+    skip_or_fail,
 )
+from .explorer_driver import latency_table
+from .js_loader import install
+from .lab_server import new_lab_server
+from .page_checks import PageLog
 
 _LATENCY_KEY = pytest.StashKey[list]()
 _NOTES_KEY = pytest.StashKey[list]()
@@ -42,7 +42,7 @@ _NOTES_KEY = pytest.StashKey[list]()
 
 def pytest_configure(config):
     config.addinivalue_line(
-        "markers", "browser: drives JupyterLab in a real Chromium (tests/browser)."
+        "markers", "browser: drives a real Chromium (tests/browser); set by the fixtures used."
     )
     config.stash[_LATENCY_KEY] = []
     config.stash[_NOTES_KEY] = []
@@ -50,47 +50,45 @@ def pytest_configure(config):
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
-        if "tests/browser/" in item.nodeid.replace(os.sep, "/"):
+        if needs_browser(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.browser)
-
-
-def _unavailable(reason: str):
-    """Fail in CI, skip elsewhere (with instructions)."""
-    if truthy_env("CI"):
-        pytest.fail(f"{reason} (CI is set, so this is a failure). {HOW_TO_GET_A_BROWSER}")
-    pytest.skip(f"{reason}. {HOW_TO_GET_A_BROWSER}")
+            item.add_marker(pytest.mark.only_browser("chromium"))
 
 
 @pytest.fixture(scope="session")
-def chromium_executable() -> str:
-    exe = os.environ.get("C1X1_CHROMIUM", DEFAULT_CHROMIUM)
-    resolved = shutil.which(exe) or exe
-    if not (os.path.isfile(resolved) and os.access(resolved, os.X_OK)):
-        _unavailable(f"no Chromium executable at {exe}")
-    return resolved
+def browser_type_launch_args(browser_type_launch_args):
+    """pytest-playwright's launch options (``--headed``, ``--slowmo``…) on the system Chromium."""
+    return {
+        "headless": True,
+        **browser_type_launch_args,
+        "executable_path": chromium_executable(),
+        "args": CHROMIUM_ARGS,
+    }
 
 
 @pytest.fixture(scope="session")
-def browser(chromium_executable):
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("the `playwright` Python package is not installed (pip install playwright)")
-    pw = sync_playwright().start()
-    try:
-        browser = pw.chromium.launch(
-            executable_path=chromium_executable, headless=True, args=CHROMIUM_ARGS
-        )
-    except Exception as exc:  # noqa: BLE001 - reported as skip or failure
-        pw.stop()
-        _unavailable(f"Chromium at {chromium_executable} did not start: {exc}")
-    try:
-        yield browser
-    finally:
+def launch_browser(launch_browser):
+    """pytest-playwright's launcher; a Chromium that does not start skips (fails in CI)."""
+
+    def launch(**kwargs):
         try:
-            browser.close()
-        finally:
-            pw.stop()
+            return launch_browser(**kwargs)
+        except PlaywrightError as exc:
+            skip_or_fail(f"Chromium did not start: {exc}. {HOW_TO_GET_A_BROWSER}")
+
+    return launch
+
+
+@pytest.fixture(scope="session")
+def base_url(pytestconfig):
+    """pytest-playwright's ``--base-url`` (its own fixture is a method: pytest 9 deprecates it)."""
+    return pytestconfig.getoption("--base-url")
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    """pytest-playwright's context options, with the tests' window size and language."""
+    return {**browser_context_args, **CONTEXT_ARGS}
 
 
 @pytest.fixture(scope="session")
@@ -105,19 +103,16 @@ def lab(browser, tmp_path_factory):
 
 
 @pytest.fixture
-def lab_page(browser, lab):
-    """A fresh page (own context: no cookies or storage shared between notebooks)."""
-    context = browser.new_context(
-        viewport={"width": 1280, "height": 900}, device_scale_factor=1, locale="en-US"
-    )
-    context.set_default_timeout(30_000)
-    page = context.new_page()
+def lab_page(page, lab):
+    """pytest-playwright's page (own context: nothing shared between notebooks), ready."""
+    page.set_default_timeout(30_000)
+    install(page)
     log = PageLog()
     log.attach(page)
     try:
         yield page, log
     finally:
-        context.close()
+        page.context.close()
         lab.shutdown_kernels()
 
 
@@ -126,8 +121,8 @@ def latency_rows(request):
     rows = request.config.stash[_LATENCY_KEY]
     yield rows
     if rows:
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        (ARTIFACTS / "latency.md").write_text(latency_table(rows), encoding="utf-8")
+        LATENCY_REPORT.parent.mkdir(parents=True, exist_ok=True)
+        LATENCY_REPORT.write_text(latency_table(rows), encoding="utf-8")
 
 
 @pytest.fixture(scope="session")
@@ -144,6 +139,6 @@ def pytest_terminal_summary(terminalreporter, config):
             terminalreporter.write_line(note)
     rows = config.stash.get(_LATENCY_KEY, [])
     if rows:
-        terminalreporter.section("slider latency in JupyterLab (Chromium)")
+        terminalreporter.section("slider latency in JupyterLab (Chromium), reported only")
         terminalreporter.write(latency_table(rows))
-        terminalreporter.write_line(f"(also written to {ARTIFACTS / 'latency.md'})")
+        terminalreporter.write_line(f"(also written to {LATENCY_REPORT})")

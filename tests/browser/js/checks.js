@@ -1,0 +1,97 @@
+// What the page checks read: widgets still loading, figures left blank, and per cell
+// everything a learner would see go wrong. Loaded by js_loader.py (needs lab.js).
+(() => {
+  const t = (window.c1x1Test = window.c1x1Test || {});
+
+  // ipympl draws the figure's PNG onto a canvas once the kernel sent it; a canvas of one
+  // single colour is blank.
+  t.canvasDrawn = (c) => {
+    if (!c.width || !c.height) return false;
+    try {
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      let first = null;
+      for (let i = 0; i < d.length; i += 4 * 97) {
+        const px = d[i] + ',' + d[i + 1] + ',' + d[i + 2] + ',' + d[i + 3];
+        if (first === null) first = px;
+        else if (px !== first) return true;
+      }
+      return false;
+    } catch (e) {
+      return true;
+    }
+  };
+  t.figureDrawn = (f) => [...f.querySelectorAll('canvas')].some(t.canvasDrawn);
+
+  // What is still on its way: widgets loading, figures not drawn, images loading.
+  t.pending = () => {
+    const nb = t.notebookNode();
+    if (!nb) return ['no notebook'];
+    const pending = [];
+    for (const o of nb.querySelectorAll('.jp-OutputArea-output'))
+      if (o.textContent.includes('Loading widget...')) pending.push('widget loading');
+    for (const f of nb.querySelectorAll('.jupyter-matplotlib-figure'))
+      if (!t.figureDrawn(f)) pending.push('figure not drawn');
+    for (const i of nb.querySelectorAll('img'))
+      if (!i.complete) pending.push('image loading');
+    return pending;
+  };
+
+  // One entry per cell: what page_checks.page_problems judges. `sel` holds the selectors
+  // of the explorers and of their error areas (from conv1x1_viz.contract).
+  t.pageReport = (sel) => {
+    const nb = t.notebookNode();
+    if (!nb) return null;
+    const text = (el) => (el.innerText || el.textContent || '').trim();
+    return [...nb.querySelectorAll('.jp-Cell')].map((cell, index) => {
+      const q = (s) => [...cell.querySelectorAll(s)];
+      const outputs = q('.jp-OutputArea-output').map(text);
+      const prompt = cell.querySelector('.jp-InputPrompt');
+      const code = cell.classList.contains('jp-CodeCell');
+      const editor = cell.querySelector('.jp-InputArea-editor .cm-content') || cell;
+      return {
+        index,
+        code,
+        empty: code && !editor.textContent.trim(),
+        prompt: prompt ? prompt.textContent.trim() : '',
+        errors: q('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.error"]')
+          .map(text),
+        stderr: q('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')
+          .map(text),
+        widgetErrorText: outputs.filter((s) => s.includes('Error displaying widget')),
+        widgetLoading: outputs.filter((s) => s.includes('Loading widget...')),
+        errorWidgets: q('.jupyter-widgets-error-widget').length,
+        explorerErrors: q(sel.errors).map(text).filter((s) => s.length > 0),
+        images: q('.jp-OutputArea-output img').map(
+          (i) => ({ok: i.complete && i.naturalWidth > 0, w: i.naturalWidth})),
+        widgets: q('.jp-OutputArea-output .jupyter-widgets')
+          .filter((w) => !w.classList.contains('jupyter-widgets-error-widget')).length,
+        markdownImages: q('.jp-MarkdownOutput img').map(
+          (i) => ({ok: i.complete && i.naturalWidth > 0, src: i.getAttribute('src') || ''})),
+        mathErrors: q('mjx-merror').map(text),
+        figures: q('.jupyter-matplotlib-figure').map((f) => ({drawn: t.figureDrawn(f)})),
+        explorers: q(sel.explorer).length,
+      };
+    });
+  };
+
+  // Scroll the notebook to its top; return its scroll and visible heights. JupyterLab 4
+  // scrolls in .jp-WindowedPanel-outer inside the notebook; older layouts scrolled the
+  // notebook node or one of its parents.
+  t.notebookScroller = () => {
+    const nb = t.notebookNode();
+    if (!nb) return null;
+    const candidates = [...nb.querySelectorAll('.jp-WindowedPanel-outer')];
+    for (let el = nb; el; el = el.parentElement) candidates.push(el);
+    for (const el of candidates) {
+      const oy = getComputedStyle(el).overflowY;
+      if ((oy === 'auto' || oy === 'scroll') && el.scrollHeight > el.clientHeight + 1) {
+        el.scrollTop = 0;
+        return {scroll: el.scrollHeight, client: el.clientHeight};
+      }
+    }
+    return {scroll: 0, client: 0};
+  };
+
+  t.twoFrames = () =>
+    new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+})();

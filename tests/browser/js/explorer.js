@@ -1,0 +1,69 @@
+// An explorer as the browser tests drive it: its controls as the page shows them, and the
+// time from a key press to the readout's change. Loaded by js_loader.py (needs lab.js).
+// Class names come from conv1x1_viz.contract through the `sel` arguments; the page gives
+// raw class lists, which only Python (conv1x1_viz.contract) parses.
+(() => {
+  const t = (window.c1x1Test = window.c1x1Test || {});
+
+  const control = (el) => {
+    const handle = el.querySelector('.noUi-handle');
+    const readout = el.querySelector('.widget-readout');
+    const check = el.querySelector('input[type=checkbox]');
+    const state = {
+      classes: [...el.classList],
+      text: readout && readout.offsetParent !== null ? readout.textContent.trim() : null,
+      now: handle ? Number(handle.getAttribute('aria-valuenow')) : null,
+      min: handle ? Number(handle.getAttribute('aria-valuemin')) : null,
+      max: handle ? Number(handle.getAttribute('aria-valuemax')) : null,
+      checked: check ? check.checked : null,
+    };
+    state.signature = JSON.stringify([state.text, state.now, state.checked]);
+    return state;
+  };
+
+  // The explorer's own classes, its controls (not those of an explorer inside it) and the
+  // text of its readout (null without one).
+  // sel = {explorer: '.c1x1-explorer', readout: '.c1x1-readout', sliderPrefix: 'c1x1-slider-'}
+  t.explorerState = (explorer, sel) => {
+    const readout = explorer.querySelector(sel.readout);
+    return {
+      classes: [...explorer.classList],
+      controls: [...explorer.querySelectorAll(`[class*="${sel.sliderPrefix}"]`)]
+        .filter((el) => el.closest(sel.explorer) === explorer)
+        .map(control),
+      readout: readout ? readout.innerText : null,
+    };
+  };
+
+  // Whether a control moved away from `before` (its signature), the readout's text is no
+  // longer `beforeText` and the kernel is idle (so the kernel's whole answer has arrived).
+  // a = {control: '.c1x1-slider-filters', readout: '.c1x1-readout', before, beforeText}
+  t.explorerSettled = (explorer, a) => {
+    const el = explorer.querySelector(a.control);
+    const readout = explorer.querySelector(a.readout);
+    return !!el && !!readout && control(el).signature !== a.before &&
+      readout.innerText !== a.beforeText && t.kernelIdle();
+  };
+
+  // Record every change of `readout` and the time of the last keydown, with performance.now().
+  t.observeReadout = (readout) => {
+    const st = (t.latency = t.latency || {});
+    if (st.observer) st.observer.disconnect();
+    st.events = [];
+    st.lastKey = null;
+    st.observer = new MutationObserver(() => {
+      st.events.push([performance.now(), readout.innerText]);
+    });
+    st.observer.observe(readout,
+      {subtree: true, childList: true, characterData: true, attributes: true});
+    if (!st.keyListener) {
+      st.keyListener = () => { st.lastKey = performance.now(); };
+      document.addEventListener('keydown', st.keyListener, true);
+    }
+  };
+  t.resetTiming = () => {
+    t.latency.events = [];
+    t.latency.lastKey = null;
+  };
+  t.timing = () => ({key: t.latency.lastKey, events: t.latency.events});
+})();
