@@ -38,6 +38,8 @@ __all__ = [
     "FIXED_SIZE_CLASS",
     "KIND_CLASS",
     "PREFIX",
+    "PRESET",
+    "PRESETS",
     "READOUT",
     "SLIDER_CLASS",
     "SLIDER_PREFIX",
@@ -63,6 +65,9 @@ READOUT = PREFIX + "readout"
 ERRORS = PREFIX + "errors"
 #: The figure (an ipympl canvas or an image).
 FIGURE = PREFIX + "figure"
+#: The row of preset buttons, and each button in it (its text is the preset's label).
+PRESETS = PREFIX + "presets"
+PRESET = PREFIX + "preset"
 #: What a control's class starts with; the control's key follows.
 SLIDER_PREFIX = PREFIX + "slider-"
 

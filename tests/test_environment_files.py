@@ -114,6 +114,14 @@ def test_lab_settings_save_widgets_and_fetch_nothing():
     assert overrides["@jupyter-widgets/jupyterlab-manager:plugin"]["saveState"] is True
     notification = overrides["@jupyterlab/apputils-extension:notification"]
     assert notification == {"fetchNews": "false", "checkForUpdates": False}
+    # Opening notebooks/00_start_here.ipynb shows notebooks/ in the file browser.
+    browser = overrides["@jupyterlab/filebrowser-extension:browser"]
+    assert browser == {"navigateToCurrentDirectory": True}
+
+
+def test_notebooks_folder_holds_only_the_lessons():
+    names = sorted(p.name for p in (ROOT / "notebooks").iterdir() if not p.name.startswith("."))
+    assert names and all(re.fullmatch(r"\d\d_[a-z0-9_]+\.ipynb", n) for n in names), names
 
 
 def test_every_subpackage_goes_into_the_wheel():

@@ -18,13 +18,25 @@ def readout_text(explorer):
 # --------------------------------------------------------------------------- ParamExplorer
 
 
-def test_param_explorer_ranges():
+def _options(slider):
+    return [value for _, value in slider.options]
+
+
+def test_param_explorer_offers_the_values_networks_use():
     explorer = ParamExplorer()
     assert set(explorer.sliders) == {"in_channels", "filters", "kernel_size", "use_bias"}
-    assert explorer.sliders["in_channels"].max >= 2048 and explorer.sliders["in_channels"].min == 1
-    assert explorer.sliders["filters"].max >= 2048 and explorer.sliders["filters"].min == 1
-    assert (explorer.sliders["kernel_size"].min, explorer.sliders["kernel_size"].max) == (1, 7)
+    for key in ("in_channels", "filters"):
+        depths = _options(explorer.sliders[key])
+        assert {2**i for i in range(12)} | {3, 192} <= set(depths)  # powers of two, RGB, …
+        assert len(depths) <= 24 and depths == sorted(depths)  # each a key press apart
+    kernels = _options(explorer.sliders["kernel_size"])
+    assert all(k % 2 == 1 for k in kernels) and {1, 3, 5, 7} <= set(kernels)
     assert isinstance(explorer.sliders["use_bias"], ipywidgets.Checkbox)
+    # No slider starts at its end when the lesson asks to go further (7×7 in notebook 02).
+    assert ParamExplorer(kernel_size=7).sliders["kernel_size"].index < len(kernels) - 1
+    small = ParamExplorer(in_channels=64, filters=64, max_channels=100, max_kernel=5)
+    assert _options(small.sliders["in_channels"])[-1] == 96
+    assert _options(small.sliders["kernel_size"]) == [1, 3, 5]
 
 
 def test_param_explorer_starts_at_the_tutorials_layer():
@@ -81,9 +93,11 @@ def test_param_explorer_matches_keras(keras):
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"in_channels": 0}, "in_channels must be a whole number 1 … 2048"),
-        ({"filters": 4096}, "filters must be a whole number 1 … 2048"),
-        ({"kernel_size": 9}, "kernel_size must be a whole number 1 … 7"),
+        ({"in_channels": 0}, "in_channels must be one of 1, 2, 3, 4, 8, .*, 2,048, got 0"),
+        ({"in_channels": 6}, "in_channels must be one of 1, 2, 3, 4, 8, .*, 2,048, got 6"),
+        ({"filters": 4096}, "filters must be one of 1, 2, .*, 2,048, got 4096"),
+        ({"kernel_size": 2}, "kernel_size must be one of 1, 3, 5, 7, 9, 11, got 2"),
+        ({"kernel_size": 7, "max_kernel": 5}, "kernel_size must be one of 1, 3, 5, got 7"),
         ({"input_size": (28, 0)}, "input_size"),
         ({"max_channels": 0}, "max_channels"),
     ],

@@ -22,7 +22,7 @@ def test_reduction_explorer_counts_and_maps_follow_the_slider():
     explorer = ReductionExplorer()
     h, w, c = explorer.before.shape
     assert explorer.before_grid.n_drawn == 16 and explorer.before_grid.more_text.get_visible()
-    for n in (1, 12, 40):
+    for n in (1, 16, 64):
         explorer.sliders["filters"].value = n
         text = readout_text(explorer)
         assert f"= {format_count(conv_params(1, c, n))}" in text
@@ -31,12 +31,12 @@ def test_reduction_explorer_counts_and_maps_follow_the_slider():
         assert explorer.after_grid.n_drawn == min(n, 16)
         assert explorer.after_grid.more_text.get_visible() == (n > 16)
         assert explorer.after_grid.title.get_text().endswith(f"{n} map" + ("s" if n > 1 else ""))
-    assert explorer.after_grid.more_text.get_text() == "+24 more"
+    assert explorer.after_grid.more_text.get_text() == "+48 more"
 
 
 def test_reduction_explorer_maps_are_the_1x1_layer_output():
-    explorer = ReductionExplorer(filters=5)
-    kernel = explorer.weights[:, :5].reshape(1, 1, -1, 5)
+    explorer = ReductionExplorer(filters=8)
+    kernel = explorer.weights[:, :8].reshape(1, 1, -1, 8)
     expected = np.maximum(conv2d_reference(explorer.before, kernel), 0)
     np.testing.assert_allclose(explorer.after, expected, atol=1e-12)
     left, right, bottom, top = explorer.after_grid.map_extent(4)
@@ -50,8 +50,8 @@ def test_reduction_explorer_counts_the_layer_it_draws(use_bias):
     # maps on the right, and the page says whether biases are among them.
     from conv1x1_viz.arithmetic import conv1x1
 
-    explorer = ReductionExplorer(filters=6, use_bias=use_bias)
-    n = 6
+    explorer = ReductionExplorer(filters=4, use_bias=use_bias)
+    n = 4
     weights = explorer.weights[:, :n]
     bias = explorer.bias[:n] if use_bias else None
     np.testing.assert_array_equal(
@@ -102,20 +102,29 @@ def test_bottleneck_explorer_follows_the_sliders(c_in, r, k, filters):
     assert f"{format_count(reduced_params)} parameters" in text
     assert f"parameters {direct_params / reduced_params:.2f}×" in text
     assert f"multiply-accumulates {direct_macs / reduced_macs:.2f}×" in text
+    # The bars are to scale: the direct layer's are 1 long, the reduced design's are the
+    # share of it that it costs (cut at 1.25, which these cases never reach).
     bars = explorer.cost.bars
-    assert bars[0][0].get_x() + bars[0][0].get_width() == pytest.approx(direct_params)
-    assert bars[1][1].get_x() + bars[1][1].get_width() == pytest.approx(reduced_macs)
-    assert explorer.cost.labels[1][1].get_text() == format_count(reduced_macs)
+    assert bars[0][0].get_width() == bars[1][0].get_width() == 1
+    assert bars[0][1].get_width() == pytest.approx(reduced_params / direct_params)
+    assert bars[1][1].get_width() == pytest.approx(reduced_macs / direct_macs)
+    share = reduced_macs / direct_macs  # more than 1 when the 1×1 layer keeps every map
+    ratio = f"÷{1 / share:.2f}" if share < 1 else f"×{share:.2f}"
+    assert explorer.cost.labels[1][1].get_text() == f"{format_count(reduced_macs)} ({ratio})"
 
 
 def test_bottleneck_reduction_never_exceeds_the_input_depth():
     explorer = BottleneckExplorer(in_channels=192, reduction=128)
-    assert explorer.sliders["reduction"].max == 192
+
+    def largest():
+        return explorer.sliders["reduction"].options[-1][1]
+
+    assert largest() == 192
     explorer.sliders["in_channels"].value = 64
-    assert explorer.sliders["reduction"].max == 64 and explorer.sliders["reduction"].value == 64
+    assert largest() == 64 and explorer.sliders["reduction"].value == 64
     assert "1×1 to 64: parameters: (1·1·64 + 1)·64" in explorer.summary()
     assert not explorer.errors.outputs
     explorer.sliders["in_channels"].value = 1024
-    assert explorer.sliders["reduction"].max == 1024
-    with pytest.raises(ValueError, match="reduction must be a whole number 1 … 192"):
-        BottleneckExplorer(in_channels=192, reduction=193)
+    assert largest() == 1024 and explorer.sliders["reduction"].value == 64
+    with pytest.raises(ValueError, match="reduction must be one of 1, 2, .*, 192, got 256"):
+        BottleneckExplorer(in_channels=192, reduction=256)

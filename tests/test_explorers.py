@@ -2,12 +2,14 @@
 
 import base64
 import html
+import re
 import subprocess
 import sys
 
 import ipywidgets
 import matplotlib
 import matplotlib.pyplot as plt
+import numpy as np
 import pytest
 
 import conv1x1_viz.explorers as explorers_package
@@ -59,10 +61,16 @@ def test_dom_classes_and_parts(explorers, kind):
 def test_static_rendering_bundle(explorers, kind):
     explorer = explorers[kind]
     bundle = explorer._repr_mimebundle_()
-    assert "text/html" not in bundle
     view = bundle["application/vnd.jupyter.widget-view+json"]
     assert view["model_id"] == explorer.model_id
-    assert base64.b64decode(bundle["image/png"]).startswith(PNG_SIGNATURE)
+    png = bundle["image/png"]
+    assert base64.b64decode(png).startswith(PNG_SIGNATURE)
+    # Where the widget cannot run: the picture, a caption in text saying it becomes live,
+    # and the readout.
+    saved = bundle["text/html"]
+    assert f'src="data:image/png;base64,{png}"' in saved
+    assert "run this cell" in saved and "<figcaption>" in saved
+    assert saved.endswith(explorer.readout.value)
     plain = bundle["text/plain"]
     assert plain == explorer.summary() and plain.startswith(type(explorer).__name__)
     assert "model_id" not in plain and explorer.model_id not in plain
@@ -70,13 +78,20 @@ def test_static_rendering_bundle(explorers, kind):
     assert EXPLORERS[kind]()._repr_mimebundle_()["text/plain"] == plain
 
 
-def _moves(explorer):
-    """For each slider, three values it can hold other than its current one."""
-    for key, control in explorer.controls.items():
-        values = [v for v in control.values() if v != explorer.value(key)]
-        if isinstance(control, Toggle) or len(values) < 3:
-            continue
-        yield key, [values[0], values[-1], values[len(values) // 2]]
+def _reachable(explorer, key):
+    """The values control ``key`` can take now (a capped choice offers fewer)."""
+    slider = explorer.sliders[key]
+    if isinstance(slider, ipywidgets.SelectionSlider):
+        return [value for _, value in slider.options]
+    return list(explorer.controls[key].values())
+
+
+def _moves(explorer, key):
+    """Three values control ``key`` can hold now other than its current one (or none)."""
+    values = [v for v in _reachable(explorer, key) if v != explorer.value(key)]
+    if isinstance(explorer.controls[key], Toggle) or len(values) < 3:
+        return []
+    return [values[0], values[-1], values[len(values) // 2]]
 
 
 @pytest.mark.parametrize("kind", EXPLORERS)
@@ -84,14 +99,18 @@ def test_every_slider_tick_changes_artists_in_place(kind):
     explorer = EXPLORERS[kind]()
     axes = list(explorer.fig.axes)
     artists = [list(ax.get_children()) for ax in axes]
-    moves = dict(_moves(explorer))
-    assert moves, "an explorer with no slider to move"
-    for key, values in moves.items():
+    moved = []
+    for key in explorer.controls:
+        start, values = explorer.value(key), _moves(explorer, key)
         pictures = {bytes(explorer.view.value)}
         for value in values:
             explorer.sliders[key].value = value
             pictures.add(bytes(explorer.view.value))
-        assert len(pictures) > 1, f"moving {key} did not change the picture"
+        if values:
+            moved.append(key)
+            assert len(pictures) > 1, f"moving {key} did not change the picture"
+            explorer.sliders[key].value = start
+    assert moved, "an explorer with no slider to move"
     assert explorer.fig.axes == axes
     assert [list(ax.get_children()) for ax in axes] == artists  # same artists, no new ones
     assert not explorer.errors.outputs
@@ -111,14 +130,14 @@ def test_errors_in_callbacks_are_shown(monkeypatch):
         raise RuntimeError("the drawing broke")
 
     monkeypatch.setattr(explorer, "update_figure", broken)
-    explorer.sliders["filters"].value = 7  # must not raise
+    explorer.sliders["filters"].value = 8  # must not raise
     (entry,) = explorer.errors.outputs
     assert entry["output_type"] == "error"
     assert entry["ename"] == "RuntimeError" and entry["evalue"] == "the drawing broke"
     assert any("the drawing broke" in line for line in entry["traceback"])
     # The counts still followed the slider.
-    assert f"= {format_count(conv_params(1, 512, 7))}" in readout_text(explorer)
-    for value in range(8, 20):
+    assert f"= {format_count(conv_params(1, 512, 8))}" in readout_text(explorer)
+    for value in (1, 2, 3, 4, 16, 32):
         explorer.sliders["filters"].value = value
     assert len(explorer.errors.outputs) == 5  # only the last few are kept
 
@@ -143,19 +162,23 @@ def test_hold_updates_updates_once():
 
 # ipympl's toolbar passes traitlets an argument it warns about; not ours to fix.
 @pytest.mark.filterwarnings("ignore:Passing unrecognized arguments:DeprecationWarning")
-def test_update_redraws_through_ipympl_when_it_is_the_backend(monkeypatch):
+def test_update_sends_the_new_picture_through_ipympl_at_once(monkeypatch):
     plt.switch_backend("module://ipympl.backend_nbagg")
     try:
         explorer = ParamExplorer()
         canvas = explorer.fig.canvas
         assert isinstance(canvas, ipywidgets.DOMWidget) and canvas in explorer.children
         assert "c1x1-figure" in canvas._dom_classes and not canvas.header_visible
-        draws = []
-        monkeypatch.setattr(canvas, "draw_idle", lambda: draws.append(1))
-        explorer.sliders["filters"].value = 3
-        assert draws == [1]
+        sent, asked = [], []
+        monkeypatch.setattr(canvas, "send_binary", lambda data: sent.append(data))
+        monkeypatch.setattr(canvas, "draw_idle", lambda: asked.append(1))
+        explorer.sliders["filters"].value = 32  # the first time: a full draw
+        explorer.sliders["filters"].value = 16  # then: only the artists that move
+        # Each tick pushes a picture to the page itself, without asking the page first.
+        assert len(sent) == 2 and asked == []
+        assert all(bytes(data).startswith(PNG_SIGNATURE) for data in sent)
         bundle = explorer._repr_mimebundle_()
-        assert "text/html" not in bundle
+        assert "<figcaption>" in bundle["text/html"]
         assert base64.b64decode(bundle["image/png"]).startswith(PNG_SIGNATURE)
     finally:
         plt.close("all")
@@ -166,7 +189,7 @@ def test_set_changes_several_controls_checked_with_one_update():
     explorer = ParamExplorer()
     explorer.set(in_channels=256, filters=32, kernel_size=3, use_bias=False)
     assert f"= {format_count(conv_params(3, 256, 32, use_bias=False))}" in readout_text(explorer)
-    with pytest.raises(ValueError, match="filters must be a whole number 1 … 2048, got 0"):
+    with pytest.raises(ValueError, match="filters must be one of 1, 2, 3, .*, got 0"):
         explorer.set(filters=0)
     with pytest.raises(ValueError, match=r"no control named \['depth'\]"):
         explorer.set(depth=3)
@@ -225,3 +248,67 @@ def test_package_import_leaves_matplotlib_and_ipywidgets_for_later():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split("\n")[:2] == ["[]", "True"]
+
+
+# Numbers the sources print for these cases: the tutorial's model summaries, and the
+# article's count for Inception's 5×5 branch (120.422 million MACs, 12.4 million reduced).
+PUBLISHED = [
+    ("param-explorer", "RGB → 512, 3×3", ["14,336"]),
+    ("param-explorer", "512 → 512, 1×1", ["262,656"]),
+    ("param-explorer", "512 → 64, 1×1", ["32,832"]),
+    ("param-explorer", "512 → 1,024, 1×1", ["525,312"]),
+    ("bottleneck-explorer", "Inception 5×5", ["120,422,400", "12,443,648"]),
+]
+
+
+@pytest.mark.parametrize(("kind", "label", "numbers"), PUBLISHED)
+def test_presets_show_the_published_numbers(kind, label, numbers):
+    explorer = EXPLORERS[kind]()
+    explorer.apply_preset(label)
+    text = readout_text(explorer)
+    assert text.startswith(f"Case: {label}:") or f"<b>Case</b>: {label}:" in explorer.readout.value
+    for number in numbers:
+        assert re.search(rf"(?<![\d,]){number}(?![\d,])", text), (number, text)
+    assert not explorer.errors.outputs
+
+
+@pytest.mark.parametrize("kind", EXPLORERS)
+def test_every_preset_sets_its_controls_and_names_its_case(kind):
+    explorer = EXPLORERS[kind]()
+    for preset in explorer.presets:
+        explorer.apply_preset(preset.label)
+        assert {k: explorer.value(k) for k in preset.values} == preset.values
+        assert explorer.current_preset() is preset
+        assert f"Case: {preset.label}: {preset.source}" in explorer.summary()
+    assert not explorer.errors.outputs
+    if explorer.presets:  # a move by hand leaves the case
+        key = next(iter(explorer.presets[-1].values))
+        values = [v for v in _reachable(explorer, key) if v != explorer.value(key)]
+        explorer.sliders[key].value = values[0]
+        if explorer.current_preset() is None:
+            assert "Case:" not in explorer.summary()
+        with pytest.raises(ValueError, match="label must be one of the presets"):
+            explorer.apply_preset("no such case")
+
+
+def _pixels(explorer):
+    return np.asarray(explorer.fig.canvas.buffer_rgba()).astype(int)
+
+
+@pytest.mark.parametrize("kind", EXPLORERS)
+def test_redrawing_only_what_changed_gives_the_full_picture(kind):
+    # Move every slider a few times through the fast path, then draw an explorer with the
+    # same settings from scratch: the pictures must be the same, pixel for pixel, so
+    # animated_artists() leaves out nothing a control changes.
+    explorer = EXPLORERS[kind]()
+    assert explorer.blitter.background is not None  # the first draw saved it
+    for key in explorer.controls:
+        for value in _moves(explorer, key)[:2]:
+            explorer.sliders[key].value = value
+    fresh = EXPLORERS[kind]()
+    fresh.set(**{key: explorer.value(key) for key in explorer.controls})
+    fresh.fig.canvas.draw()
+    difference = np.abs(_pixels(explorer) - _pixels(fresh))
+    assert difference.max() == 0, f"{(difference.max(axis=2) > 0).sum()} pixels differ"
+    assert set(explorer.timings) == {"readout", "artists", "draw", "send", "full"}
+    assert explorer.timings["full"] == 0.0  # the last tick redrew only what moved

@@ -24,7 +24,7 @@ One module a drawing, each importable from here:
 """
 
 from conv1x1_viz.draw.channel_mixing import ChannelMixingArtists, draw_channel_mixing
-from conv1x1_viz.draw.common import FONT, fixed_title
+from conv1x1_viz.draw.common import FONT, artists_of, fixed_title
 from conv1x1_viz.draw.cost_comparison import (
     COST_QUANTITIES,
     CostComparisonArtists,
@@ -42,6 +42,7 @@ __all__ = [
     "ErrorCurvesArtists",
     "FeatureMapGridArtists",
     "FilterBlockArtists",
+    "artists_of",
     "draw_channel_mixing",
     "draw_cost_comparison",
     "draw_error_curves",

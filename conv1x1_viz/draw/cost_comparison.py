@@ -13,8 +13,9 @@ from typing import Any
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.patches import Rectangle
-from matplotlib.text import Annotation, Text
+from matplotlib.text import Text
 from matplotlib.ticker import EngFormatter, FuncFormatter, LogLocator, MaxNLocator, NullLocator
+from matplotlib.transforms import ScaledTranslation
 
 from conv1x1_viz.draw.common import FONT, _axes, _style, _text, fixed_title
 from conv1x1_viz.formulas import format_count
@@ -102,9 +103,9 @@ class CostComparisonArtists:
         Where they are drawn.
     bars : list of list of matplotlib.patches.Rectangle
         ``bars[q][d]`` is design ``d``'s bar for quantity ``q``.
-    labels : list of list of matplotlib.text.Annotation
-        The exact numbers, at the end of each bar.
-    names : list of matplotlib.text.Annotation
+    labels : list of list of matplotlib.text.Text
+        The exact numbers, just after the end of each bar.
+    names : list of matplotlib.text.Text
         Design names in their bars' colours, above the axes on the right (a legend
         that costs less to draw).
     group_labels : list of matplotlib.text.Text
@@ -120,17 +121,21 @@ class CostComparisonArtists:
         ones given (``label_room`` is read on every update).
     log : bool
         Whether the value axis is logarithmic now.
+    relative : bool
+        Whether each bar is drawn as a share of the first design's count (the axis
+        then never changes, and ratios are ratios of lengths).
     """
 
     ax: Axes
     bars: list[list[Rectangle]]
-    labels: list[list[Annotation]]
-    names: list[Annotation]
+    labels: list[list[Text]]
+    names: list[Text]
     group_labels: list[Text]
     quantities: tuple[str, ...]
     log_mode: bool | str
     style: dict[str, Any]
     log: bool = False
+    relative: bool = False
 
     def update(self, costs: Mapping[str, Sequence[int]]) -> None:
         """Show new numbers for the same number of designs (names may change).
@@ -146,6 +151,9 @@ class CostComparisonArtists:
                 f"costs must name the same number of designs as were drawn "
                 f"({len(self.bars[0])}), got {len(names)}"
             )
+        if self.relative:
+            self._update_relative(names, values)
+            return
         log = use_log_scale(values) if self.log_mode == "auto" else bool(self.log_mode)
         if log and np.any(values <= 0):
             raise ValueError("a log scale needs every count to be ≥ 1")
@@ -168,7 +176,7 @@ class CostComparisonArtists:
                     start, layout.positions[q, d] - layout.height / 2, value - start, layout.height
                 )
                 label = self.labels[q][d]
-                label.xy = (max(value, start), layout.positions[q, d])
+                label.set_position((max(value, start), layout.positions[q, d]))
                 label.set_text(format_count(int(value)))
         for text, name in zip(self.names, names, strict=True):
             text.set_text(f"■ {name}")
@@ -177,12 +185,45 @@ class CostComparisonArtists:
         self.ax.set_xlim(start, end)
         self.ax.set_ylim(*layout.bounds)
 
+    def _update_relative(self, names: list[str], values: np.ndarray) -> None:
+        """Bars as shares of the first design's counts, on an axis that never changes."""
+        if np.any(values[:, 0] <= 0):
+            raise ValueError("relative bars need the first design's counts to be ≥ 1")
+        layout = cost_bar_layout(*values.shape)
+        for q, row in enumerate(values):
+            for d, value in enumerate(row):
+                share = value / row[0]
+                shown = min(share, _LONGEST_SHARE)
+                self.bars[q][d].set_bounds(
+                    0, layout.positions[q, d] - layout.height / 2, shown, layout.height
+                )
+                label = self.labels[q][d]
+                label.set_position((shown, layout.positions[q, d]))
+                label.set_text(format_count(int(value)) + _share_text(d, share))
+        for text, name in zip(self.names, names, strict=True):
+            text.set_text(f"■ {name}")
+        for text, centre in zip(self.group_labels, layout.group_centres, strict=True):
+            text.set_y(centre)
+
+
+#: Relative bars longer than this share of the first design's are cut here.
+_LONGEST_SHARE = 1.25
+
+
+def _share_text(design: int, share: float) -> str:
+    """`` (÷9.68)`` or `` (×1.50)`` after a count, against the first design's."""
+    if design == 0:
+        return ""
+    cut = ", bar cut" if share > _LONGEST_SHARE else ""
+    return f" (÷{1 / share:.2f})" if share < 1 else f" (×{share:.2f}{cut})"
+
 
 def draw_cost_comparison(
     costs: Mapping[str, Sequence[int]],
     *,
     quantities: Sequence[str] = COST_QUANTITIES,
     log: bool | str = "auto",
+    relative: bool = False,
     title: str = "",
     ax: Axes | None = None,
     **style: Any,
@@ -199,6 +240,12 @@ def draw_cost_comparison(
     log : bool or "auto", default "auto"
         Logarithmic value axis; ``"auto"`` uses one when the largest count is more
         than 50 times the smallest (:func:`~conv1x1_viz.geometry.use_log_scale`).
+        Ignored when ``relative``.
+    relative : bool, default False
+        Draw each count as a share of the first design's count on a linear axis that
+        never changes: a design that costs a tenth is a bar a tenth as long, and its
+        number says ``(÷10.00)``. Bars longer than 1.25 times the first are cut there,
+        and their number says so.
     title : str, default ""
         Axes title, on the left (the design names are on the right).
     ax : matplotlib.axes.Axes, optional
@@ -240,35 +287,28 @@ def draw_cost_comparison(
         ]
         for _ in quantities
     ]
+    nudge = ScaledTranslation(3 / 72, 0, ax.figure.dpi_scale_trans)  # 3 points right
     labels = [
         [
-            ax.annotate(
-                "",
-                xy=(0, 0),
-                xytext=(3, 0),
-                textcoords="offset points",
-                va="center",
-                ha="left",
-                fontsize=s["fontsize"],
-                fontfamily=FONT,
-            )
+            _text(ax, 0, 0, transform=ax.transData + nudge, va="center", fontsize=s["fontsize"])
             for _ in names
         ]
         for _ in quantities
     ]
     line = 1.45 * s["fontsize"]
     design_names = [
-        ax.annotate(
-            "",
-            xy=(1, 1),
-            xycoords="axes fraction",
-            xytext=(0, 4 + line * (len(names) - 1 - d)),
-            textcoords="offset points",
+        _text(
+            ax,
+            1,
+            1,
+            transform=ax.transAxes
+            + ScaledTranslation(
+                0, (4 + line * (len(names) - 1 - d)) / 72, ax.figure.dpi_scale_trans
+            ),
             ha="right",
             va="bottom",
             color=colors[d],
             fontsize=s["fontsize"],
-            fontfamily=FONT,
         )
         for d in range(len(names))
     ]
@@ -292,6 +332,15 @@ def draw_cost_comparison(
         fixed_title(ax, title, fontsize=s["fontsize"] + 1, loc="left")
     _set_value_scale(ax, False)
     ax.set_xlabel("count", fontfamily=FONT, fontsize=s["fontsize"])
+    if relative:
+        ax.set_xlim(0, _LONGEST_SHARE / (1 - s["label_room"]))
+        ax.set_xticks([0, 0.5, 1], ["0", "½", "1"])
+        ax.set_xlabel(
+            "share of the first design's count (to scale)",
+            fontfamily=FONT,
+            fontsize=s["fontsize"],
+        )
+        ax.set_ylim(*cost_bar_layout(*values.shape).bounds)
     artists = CostComparisonArtists(
         ax=ax,
         bars=bars,
@@ -301,6 +350,7 @@ def draw_cost_comparison(
         quantities=quantities,
         log_mode=log,
         style=s,
+        relative=bool(relative),
     )
     artists.update(costs)
     return artists

@@ -17,18 +17,21 @@ declared through :mod:`~conv1x1_viz.explorers.controls`:
 
 from conv1x1_viz.explorers.base import Explorer
 from conv1x1_viz.explorers.bottleneck import BottleneckExplorer
-from conv1x1_viz.explorers.controls import Choice, Toggle, Whole
+from conv1x1_viz.explorers.controls import DEPTHS, KERNELS, Choice, Preset, Toggle, Whole
 from conv1x1_viz.explorers.mixing import MixingExplorer
 from conv1x1_viz.explorers.param import ParamExplorer
 from conv1x1_viz.explorers.reconstruction import ReconstructionExplorer
 from conv1x1_viz.explorers.reduction import ReductionExplorer
 
 __all__ = [
+    "DEPTHS",
+    "KERNELS",
     "BottleneckExplorer",
     "Choice",
     "Explorer",
     "MixingExplorer",
     "ParamExplorer",
+    "Preset",
     "ReconstructionExplorer",
     "ReductionExplorer",
     "Toggle",

@@ -10,8 +10,10 @@ The contract for a new explorer (see :mod:`conv1x1_viz.explorers.param` for a sh
    (``{key: Whole(...) | Choice(...) | Toggle(...)}``, see
    :mod:`~conv1x1_viz.explorers.controls`), their starting values and the figure size;
 3. implement :meth:`~Explorer.readout_lines` (counts, cheap), :meth:`~Explorer.draw`
-   (make the axes and artists once, keeping them as public attributes) and
-   :meth:`~Explorer.update_figure` (change those artists in place);
+   (make the axes and artists once, keeping them as public attributes),
+   :meth:`~Explorer.update_figure` (change those artists in place) and
+   :meth:`~Explorer.animated_artists` (list every artist a control changes: only those
+   are redrawn on a tick, and a test checks that the result equals a full draw);
 4. optionally :meth:`~Explorer.fixed_sizes` (sizes the readout depends on that no control
    sets) and :meth:`~Explorer._sync_limits` (keep dependent controls valid).
 
@@ -22,22 +24,25 @@ Static rendering: :meth:`Explorer._repr_mimebundle_` carries the widget view, an
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import contextlib
 import html
 import io
+import time
 import traceback
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, ClassVar
 
 import ipywidgets
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from conv1x1_viz import contract
 from conv1x1_viz.draw import FONT
-from conv1x1_viz.explorers.controls import Control
-from conv1x1_viz.explorers.figure import new_figure, render_png
+from conv1x1_viz.explorers.controls import Control, Preset
+from conv1x1_viz.explorers.figure import Blitter, new_figure, render_png
 from conv1x1_viz.formulas import format_count
 
 __all__ = ["Explorer"]
@@ -62,6 +67,13 @@ def frameless_axes(fig: Figure, rect: Sequence[float]) -> Axes:
     return ax
 
 
+#: What a saved explorer says under its picture, where the widget cannot run.
+CAPTION = (
+    "A live explorer, saved as a picture: run this cell (or Run All) in JupyterLab to move "
+    "its controls."
+)
+
+
 def _readout(lines: Sequence[tuple[str, str]]) -> tuple[str, str]:
     """Render ``(label, text)`` lines as the readout's HTML and as plain text."""
     rows = "".join(
@@ -74,6 +86,14 @@ def _readout(lines: Sequence[tuple[str, str]]) -> tuple[str, str]:
     return body, "\n".join(f"{label}: {text}" for label, text in lines)
 
 
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    """Return the event loop running this code (the kernel's), or None outside one."""
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+
+
 class Explorer(ipywidgets.VBox):
     """Controls, readout, figure, errors and the one update path of every explorer.
 
@@ -81,6 +101,8 @@ class Explorer(ipywidgets.VBox):
     ----------
     controls : dict of str to Whole, Choice or Toggle
         What each control may hold, as declared.
+    presets : tuple of Preset
+        Named settings, one button each above the controls.
     sliders : dict of str to ipywidgets widget
         The controls themselves, e.g. ``explorer.sliders["filters"]``.
     readout : ipywidgets.HTML
@@ -92,12 +114,20 @@ class Explorer(ipywidgets.VBox):
         The figure.
     view : ipywidgets.DOMWidget
         What shows the figure: ipympl's canvas, or an :class:`ipywidgets.Image`.
+    blitter : Blitter
+        Redraws :meth:`animated_artists` only, on a saved background.
+    timings : dict of str to float
+        Milliseconds the last update spent on the readout, on changing the artists, on
+        drawing them, and on encoding the picture and sending it (with ipympl, a PNG of
+        the pixels that changed; without, a PNG for the image widget); ``"full"`` is 1
+        when the whole figure was drawn.
     """
 
     #: Names the explorer's DOM class ``c1x1-<kind>`` (see :mod:`conv1x1_viz.contract`).
     kind: ClassVar[str] = "explorer"
 
     controls: dict[str, Control]
+    presets: tuple[Preset, ...]
     sliders: dict[str, ipywidgets.ValueWidget]
     readout: ipywidgets.HTML
     errors: ipywidgets.Output
@@ -110,9 +140,14 @@ class Explorer(ipywidgets.VBox):
         values: Mapping[str, Any],
         figsize: tuple[float, float],
         dpi: float = 100,
+        presets: Sequence[Preset] = (),
     ) -> None:
         """Check the starting values, build the widgets, draw once and wire the updates."""
         self.controls = dict(controls)
+        self.presets = tuple(presets)
+        for preset in self.presets:  # a preset must be a setting the controls can reach
+            for key, value in preset.values.items():
+                self.controls[key].check(key, value)
         self.sliders = {
             key: control.widget(control.check(key, values[key]))
             for key, control in self.controls.items()
@@ -125,14 +160,25 @@ class Explorer(ipywidgets.VBox):
         self.view.add_class(contract.FIGURE)
         self._busy = False
         self._plain = ""
+        self._render_at = 0.0  # monotonic time before which no new picture is drawn
+        self._render_waiting = False
+        #: How long the last update took, by step, in milliseconds (see :meth:`update`).
+        self.timings: dict[str, float] = {}
         self._sync_limits()
         self.draw()
+        self.blitter = Blitter(self.fig, self.animated_artists())
         for key, widget in self.sliders.items():
             widget.add_class(contract.slider_class(key))
             widget.observe(self._on_change, names="value")
         controls_box = ipywidgets.VBox(list(self.sliders.values()))
         controls_box.add_class(contract.CONTROLS)
-        self.children = [controls_box, self.readout, self.view, self.errors]
+        self.children = [
+            *([self._preset_row()] if self.presets else []),
+            controls_box,
+            self.readout,
+            self.view,
+            self.errors,
+        ]
         for name in (
             contract.EXPLORER,
             contract.kind_class(self.kind),
@@ -140,6 +186,45 @@ class Explorer(ipywidgets.VBox):
         ):
             self.add_class(name)
         self.update()
+
+    def _preset_row(self) -> ipywidgets.Box:
+        buttons = []
+        for preset in self.presets:
+            button = ipywidgets.Button(
+                description=preset.label,
+                tooltip=preset.source,
+                layout={"width": "auto", "margin": "2px 4px 2px 0"},
+            )
+            button.add_class(contract.PRESET)
+            button.on_click(lambda _, preset=preset: self.apply_preset(preset.label))
+            buttons.append(button)
+        row = ipywidgets.Box(
+            [ipywidgets.Label("Try:", layout={"margin": "2px 6px 2px 0"}), *buttons],
+            layout={"flex_flow": "row wrap", "align_items": "center"},
+        )
+        row.add_class(contract.PRESETS)
+        return row
+
+    def apply_preset(self, label: str) -> None:
+        """Set every control of the preset called ``label``, with one update.
+
+        Errors are shown in :attr:`errors`, as for a control moved by hand.
+        """
+        matches = [p for p in self.presets if p.label == label]
+        if not matches:
+            labels = [p.label for p in self.presets]
+            raise ValueError(f"label must be one of the presets {labels}, got {label!r}")
+        try:
+            self.set(**matches[0].values)
+        except Exception as exc:  # shown to the learner rather than lost in the kernel log
+            self.show_error(exc)
+
+    def current_preset(self) -> Preset | None:
+        """Return the preset whose values the controls hold now, if any."""
+        for preset in self.presets:
+            if all(self.value(key) == value for key, value in preset.values.items()):
+                return preset
+        return None
 
     # -- what a subclass provides ------------------------------------------------------
 
@@ -154,6 +239,14 @@ class Explorer(ipywidgets.VBox):
     def update_figure(self) -> None:
         """Change the artists in place for the current control values (no redraw)."""
         raise NotImplementedError(f"{type(self).__name__} must update its figure")
+
+    def animated_artists(self) -> list[Artist]:
+        """Return every artist a control can change: only these are redrawn on a tick.
+
+        The rest of the figure (frames, fixed labels, pictures that never change) is
+        drawn once and kept as a background, so that a tick lays out no other text.
+        """
+        raise NotImplementedError(f"{type(self).__name__} must list its changing artists")
 
     def fixed_sizes(self) -> dict[str, int]:
         """Sizes set when the explorer was made, not by a control, e.g. ``{"height": 64}``.
@@ -174,20 +267,58 @@ class Explorer(ipywidgets.VBox):
         return self.sliders[key].value
 
     def update_readout(self) -> None:
-        """Recompute the counts and rewrite :attr:`readout` (no drawing)."""
-        self.readout.value, self._plain = _readout(self.readout_lines())
+        """Recompute the counts and rewrite :attr:`readout` (no drawing).
 
-    def _redraw(self) -> None:
-        if isinstance(self.view, ipywidgets.Image):
-            self.view.value = render_png(self.fig)
-        else:
-            self.fig.canvas.draw_idle()
+        While the controls hold a preset's values, a first line names the case.
+        """
+        preset = self.current_preset()
+        case = [("Case", f"{preset.label}: {preset.source}")] if preset else []
+        self.readout.value, self._plain = _readout([*case, *self.readout_lines()])
 
     def update(self) -> None:
-        """Bring the readout and the figure up to date with the controls."""
+        """Bring the readout and the figure up to date with the controls.
+
+        The readout first, always at once: it is what the learner reads. Then the
+        picture: its artists are changed in place and only they are redrawn
+        (:class:`~conv1x1_viz.explorers.figure.Blitter`). In JupyterLab the new picture
+        goes to the page at once, unless the last one was drawn less than its own
+        drawing time ago: then it is drawn once that time is over, with whatever values
+        the controls have by then. A held key thus never builds a queue of pictures, and
+        the last value is always drawn. :attr:`timings` keeps what each step took.
+        """
+        start = time.perf_counter()
         self.update_readout()
+        self.timings = {"readout": 1000 * (time.perf_counter() - start)}
+        if self._render_waiting:
+            return
+        wait = self._render_at - time.monotonic()
+        loop = _running_loop()
+        if wait <= 0 or loop is None or isinstance(self.view, ipywidgets.Image):
+            self._render()
+        else:
+            self._render_waiting = True
+            loop.call_later(wait, self._render_later)
+
+    def _render_later(self) -> None:
+        self._render_waiting = False
+        try:
+            self._render()
+        except Exception as exc:  # shown to the learner rather than lost in the kernel log
+            self.show_error(exc)
+
+    def _render(self) -> None:
+        """Update the artists and redraw them, timing each step."""
+        start = time.perf_counter()
         self.update_figure()
-        self._redraw()
+        moved = time.perf_counter()
+        steps = self.blitter.blit()  # with ipympl: drawn, encoded and sent to the page
+        drawn = time.perf_counter()
+        if isinstance(self.view, ipywidgets.Image):
+            self.view.value = render_png(self.fig)
+            steps["send"] = 1000 * (time.perf_counter() - drawn)
+        end = time.perf_counter()
+        self.timings.update(artists=1000 * (moved - start), **steps)
+        self._render_at = time.monotonic() + (end - start)
 
     def _on_change(self, change: dict[str, Any]) -> None:
         """React to a control; errors go to :attr:`errors` instead of the kernel log."""
@@ -238,8 +369,8 @@ class Explorer(ipywidgets.VBox):
         if unknown:
             raise ValueError(f"no control named {unknown}; controls are {sorted(self.sliders)}")
         with self.hold_updates():
-            for key, value in values.items():
-                self.sliders[key].value = self.controls[key].check(key, value)
+            for key in (k for k in self.controls if k in values):  # in declared order
+                self.sliders[key].value = self.controls[key].check(key, values[key])
                 self._sync_limits()
 
     def show_error(self, exc: BaseException) -> None:
@@ -262,14 +393,27 @@ class Explorer(ipywidgets.VBox):
         """Return a full-colour PNG picture of the figure as it is now."""
         buffer = io.BytesIO()
         self.fig.savefig(buffer, format="png")
+        self.blitter.forget_background()  # savefig drew on a canvas of its own
         return buffer.getvalue()
 
     def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
-        """Widget view, plus a PNG snapshot and plain text for static renderers."""
+        """Widget view, plus a captioned picture and plain text where widgets cannot run.
+
+        A live notebook shows the widget. GitHub, nbviewer, and JupyterLab before the
+        cell has run show the ``text/html``: the picture, a caption saying how to bring
+        the explorer to life, and the readout.
+        """
         data = super()._repr_mimebundle_(**kwargs) or {}
-        data.pop("text/html", None)
+        png = base64.b64encode(self.snapshot()).decode("ascii")
         data["text/plain"] = self.summary()
-        data["image/png"] = base64.b64encode(self.snapshot()).decode("ascii")
+        data["image/png"] = png
+        readout = self.readout.value
+        data["text/html"] = (
+            f'<figure class="{contract.EXPLORER}-saved" style="margin: 0">'
+            f'<img src="data:image/png;base64,{png}" style="max-width: 100%" '
+            f'alt="{html.escape(type(self).__name__)}, as saved"/>'
+            f"<figcaption><i>{html.escape(CAPTION)}</i></figcaption></figure>{readout}"
+        )
         return data
 
     def __repr__(self) -> str:

@@ -2,13 +2,43 @@
 
 from __future__ import annotations
 
-from conv1x1_viz.draw import draw_cost_comparison
+from conv1x1_viz.draw import artists_of, draw_cost_comparison
 from conv1x1_viz.explorers.base import Explorer
-from conv1x1_viz.explorers.controls import Whole
+from conv1x1_viz.explorers.controls import DEPTHS, KERNELS, Choice, Preset
 from conv1x1_viz.formulas import BottleneckCosts, bottleneck_costs, format_count
 from conv1x1_viz.validation import flag, size_pair, whole_number
 
-__all__ = ["BottleneckExplorer"]
+__all__ = ["BOTTLENECK_PRESETS", "BottleneckExplorer"]
+
+
+def _design(c_in: int, r: int, k: int, n: int) -> dict:
+    return {"in_channels": c_in, "reduction": r, "kernel_size": k, "filters": n}
+
+
+#: Reductions the course talks about, one click each.
+BOTTLENECK_PRESETS = (
+    Preset(
+        "Inception 5×5",
+        _design(192, 16, 5, 32),
+        "GoogLeNet's Inception (3a) module, its 5×5 branch (Going Deeper with Convolutions, "
+        "2014): on a 28×28 input, the multiply-accumulates the paper's argument counts",
+    ),
+    Preset(
+        "Inception 3×3",
+        _design(192, 96, 3, 128),
+        "Inception (3a), its 3×3 branch: 192 maps cut to 96 before 128 filters of 3×3",
+    ),
+    Preset(
+        "tutorial 7×7",
+        _design(512, 64, 7, 64),
+        "the tutorial's case: 512 maps cut to 64 before 64 filters of 7×7",
+    ),
+    Preset(
+        "ResNet-50 3×3",
+        _design(256, 64, 3, 64),
+        "ResNet-50's first bottleneck: 256 maps cut to 64 before its 3×3 layer",
+    ),
+)
 
 
 class BottleneckExplorer(Explorer):
@@ -29,9 +59,9 @@ class BottleneckExplorer(Explorer):
     use_bias : bool, default True
         Whether the layers have biases (parameters only); the readout says which.
     max_channels, max_filters : int, default 2048
-        Slider ranges.
-    max_kernel : int, default 7
-        Largest kernel size.
+        Largest depth and filter count offered (from :data:`DEPTHS`).
+    max_kernel : int, default 11
+        Largest kernel size offered (from :data:`KERNELS`).
 
     Attributes
     ----------
@@ -52,26 +82,37 @@ class BottleneckExplorer(Explorer):
         use_bias: bool = True,
         max_channels: int = 2048,
         max_filters: int = 2048,
-        max_kernel: int = 7,
+        max_kernel: int = 11,
     ) -> None:
         super().__init__()
         self.input_size = size_pair("input_size", input_size)
         self.use_bias = flag("use_bias", use_bias)
-        max_channels = whole_number("max_channels", max_channels)
+        depths = Choice("input depth C_in", DEPTHS).capped(
+            whole_number("max_channels", max_channels)
+        )
         controls = {
-            "in_channels": Whole("input depth C_in", 1, max_channels),
-            "reduction": Whole("1×1 reduction to", 1, max_channels),
-            "kernel_size": Whole("kernel k×k", 1, whole_number("max_kernel", max_kernel)),
-            "filters": Whole("filters C_out", 1, whole_number("max_filters", max_filters)),
+            "in_channels": depths,
+            "reduction": Choice("1×1 reduction to", depths.options),
+            "kernel_size": Choice("kernel k×k", KERNELS).capped(
+                whole_number("max_kernel", max_kernel)
+            ),
+            "filters": Choice("filters C_out", DEPTHS).capped(
+                whole_number("max_filters", max_filters)
+            ),
         }
-        in_channels = controls["in_channels"].check("in_channels", in_channels)
+        in_channels = depths.check("in_channels", in_channels)
+        controls["reduction"].capped(in_channels).check("reduction", reduction)
         values = {
             "in_channels": in_channels,
-            "reduction": whole_number("reduction", reduction, 1, in_channels),
+            "reduction": reduction,
             "kernel_size": kernel_size,
             "filters": filters,
         }
-        self._setup(controls, values, figsize=(8.0, 3.0))
+        reachable = [
+            p for p in BOTTLENECK_PRESETS
+            if all(v in controls[k].values() for k, v in p.values.items())
+        ]  # fmt: skip
+        self._setup(controls, values, figsize=(8.0, 3.0), presets=reachable)
 
     def _sync_limits(self) -> None:
         self.controls["reduction"].cap(self.sliders["reduction"], self.value("in_channels"))
@@ -136,10 +177,13 @@ class BottleneckExplorer(Explorer):
         }
 
     def draw(self) -> None:
-        """Draw the bars on a logarithmic axis."""
+        """Draw the bars as shares of the direct layer's counts, to scale."""
         ax = self.fig.add_axes([0.24, 0.14, 0.72, 0.70])
-        self.cost = draw_cost_comparison(self._bars(), log=True, ax=ax)
-        ax.set_xlabel("count (log scale)")
+        self.cost = draw_cost_comparison(self._bars(), relative=True, ax=ax)
+
+    def animated_artists(self) -> list:
+        """Return the bars, their numbers and the designs' names."""
+        return artists_of(self.cost)
 
     def update_figure(self) -> None:
         """Resize the bars and relabel them."""

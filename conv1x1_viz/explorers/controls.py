@@ -6,7 +6,12 @@ from that one declaration come the widget, the check of a starting value (a
 
 - :class:`Whole`: a slider over the whole numbers ``low … high``;
 - :class:`Choice`: a slider over a few chosen whole numbers, one key press apart;
-- :class:`Toggle`: a check box.
+- :class:`Toggle`: a check box;
+- :class:`Preset`: a named setting of several controls at once, e.g. a layer of a
+  published network.
+
+:data:`DEPTHS` and :data:`KERNELS` are the values the depth, filter and kernel sliders
+offer: what networks use, each a key press from the next.
 """
 
 from __future__ import annotations
@@ -18,7 +23,15 @@ import ipywidgets
 from conv1x1_viz.formulas import format_count
 from conv1x1_viz.validation import flag, whole_number
 
-__all__ = ["Choice", "Control", "Toggle", "Whole"]
+__all__ = ["DEPTHS", "KERNELS", "Choice", "Control", "Preset", "Toggle", "Whole"]
+
+#: Depths and filter counts: the powers of two up to 2,048, and the depths the course
+#: names (3 for an RGB picture, 96 for AlexNet's and SqueezeNet's first layers, 192 for
+#: the Inception module's input).
+DEPTHS = (1, 2, 3, 4, 8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048)
+#: Kernel sizes of ordinary convolutions: odd, so that a filter has a centre; 11 is
+#: AlexNet's first layer.
+KERNELS = (1, 3, 5, 7, 9, 11)
 
 _LAYOUT = {"width": "460px"}
 _STYLE = {"description_width": "170px"}
@@ -114,14 +127,19 @@ class Choice:
         """Every value the slider can hold."""
         return self.options
 
+    def capped(self, high: int) -> Choice:
+        """Return the same choice without the options above ``high`` (keeping at least one)."""
+        return Choice(self.label, tuple(o for o in self.options if o <= high) or self.options[:1])
+
     def cap(self, widget: ipywidgets.SelectionSlider, high: int) -> None:
         """Offer only the options up to ``high`` (the value follows if it must)."""
         allowed = [o for o in self.options if o <= high] or [self.options[0]]
         value = widget.value if widget.value in allowed else allowed[-1]
         if [v for _, v in widget.options] != allowed:
-            with widget.hold_trait_notifications():
-                widget.options = [(format_count(o), o) for o in allowed]
-                widget.value = value
+            # New options reset the value to the first one; the explorer ignores changes
+            # made while it adjusts its limits, and then sees the value put back.
+            widget.options = [(format_count(o), o) for o in allowed]
+            widget.value = value
 
 
 @dataclass(frozen=True)
@@ -147,6 +165,25 @@ class Toggle:
     def values(self) -> tuple[bool, ...]:
         """Both values."""
         return (False, True)
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A named setting of an explorer's controls, e.g. a layer of a published network.
+
+    Attributes
+    ----------
+    label : str
+        The button's text, short.
+    values : dict of str to int or bool
+        The controls it sets, by key; those it leaves out keep their value.
+    source : str
+        Where the case comes from, said in the readout while the controls are at it.
+    """
+
+    label: str
+    values: dict
+    source: str
 
 
 Control = Whole | Choice | Toggle

@@ -6,7 +6,7 @@ import numpy as np
 
 from conv1x1_viz.arithmetic import conv1x1
 from conv1x1_viz.data import image_features, sample_image, seeded_kernel
-from conv1x1_viz.draw import draw_channel_mixing, fixed_title
+from conv1x1_viz.draw import artists_of, draw_channel_mixing, fixed_title
 from conv1x1_viz.explorers.base import Explorer, frameless_axes, plural
 from conv1x1_viz.explorers.controls import Whole
 from conv1x1_viz.formulas import dot_formula, format_count, macs_formula, params_formula
@@ -148,6 +148,10 @@ class MixingExplorer(Explorer):
             show_sum=False,  # the readout writes the sum out
             **self._limits,
         )
+
+    def animated_artists(self) -> list:
+        """Return the cross-hair and the matrix product; the photo stays as it is."""
+        return [*self.cross, *artists_of(self.mixing)]
 
     def update_figure(self) -> None:
         """Move the cross-hair and redraw the matrix product in place."""

@@ -2,14 +2,40 @@
 
 from __future__ import annotations
 
-from conv1x1_viz.draw import draw_filter_block
+from conv1x1_viz.draw import artists_of, draw_filter_block
 from conv1x1_viz.explorers.base import Explorer, frameless_axes, plural, shape_text
-from conv1x1_viz.explorers.controls import Toggle, Whole
+from conv1x1_viz.explorers.controls import DEPTHS, KERNELS, Choice, Preset, Toggle
 from conv1x1_viz.formulas import format_count, macs_formula, params_formula
 from conv1x1_viz.geometry import filter_block_scene
 from conv1x1_viz.validation import size_pair, whole_number
 
-__all__ = ["ParamExplorer"]
+__all__ = ["PARAM_PRESETS", "ParamExplorer"]
+
+
+def _layer(c_in: int, n: int, k: int, bias: bool = True) -> dict:
+    return {"in_channels": c_in, "filters": n, "kernel_size": k, "use_bias": bias}
+
+
+#: Layers the course talks about, one click each.
+PARAM_PRESETS = (
+    Preset("RGB → 512, 3×3", _layer(3, 512, 3), "the tutorial's first layer, on a colour image"),
+    Preset("512 → 512, 1×1", _layer(512, 512, 1), "the tutorial's projection"),
+    Preset("512 → 64, 1×1", _layer(512, 64, 1), "the tutorial's reduction"),
+    Preset("512 → 1,024, 1×1", _layer(512, 1024, 1), "the tutorial's expansion"),
+    Preset("512 → 64, 7×7", _layer(512, 64, 7), "the tutorial's 7×7 layer, without a reduction"),
+    Preset("SqueezeNet fire2", _layer(96, 16, 1), "SqueezeNet's fire2 module, its 1×1 squeeze"),
+    Preset(
+        "ResNet-50 1×1",
+        _layer(256, 64, 1, False),
+        "ResNet-50's first bottleneck, the 1×1 layer from 256 maps to 64 (no bias: batch "
+        "normalisation follows)",
+    ),
+    Preset(
+        "MobileNet 1×1",
+        _layer(512, 512, 1, False),
+        "a pointwise layer of MobileNet's 14×14 stage, 512 maps to 512 (no bias)",
+    ),
+)
 
 
 class ParamExplorer(Explorer):
@@ -24,16 +50,17 @@ class ParamExplorer(Explorer):
     Parameters
     ----------
     in_channels, filters, kernel_size : int, default 512, 64, 1
-        Starting values.
+        Starting values: depths and filter counts from :data:`DEPTHS`, kernel sizes
+        from :data:`KERNELS` (the slider offers those, one key press apart).
     use_bias : bool, default True
         Starting value of the bias check box.
     input_size : int or (int, int), default (28, 28)
         Height and width of the input, used for the multiply-accumulates and the
         drawing (stride 1, ``"same"`` padding, so the output has the same size).
     max_channels, max_filters : int, default 2048
-        Slider ranges for ``C_in`` and the filter count.
-    max_kernel : int, default 7
-        Largest kernel size.
+        Largest ``C_in`` and filter count offered.
+    max_kernel : int, default 11
+        Largest kernel size offered.
 
     Attributes
     ----------
@@ -63,19 +90,20 @@ class ParamExplorer(Explorer):
         input_size: int | tuple[int, int] = (28, 28),
         max_channels: int = 2048,
         max_filters: int = 2048,
-        max_kernel: int = 7,
+        max_kernel: int = 11,
     ) -> None:
         super().__init__()
         self.input_size = size_pair("input_size", input_size)
-        self._largest = (
-            whole_number("max_channels", max_channels),
-            whole_number("max_filters", max_filters),
-            whole_number("max_kernel", max_kernel),
-        )
         controls = {
-            "in_channels": Whole("input depth C_in", 1, self._largest[0]),
-            "filters": Whole("filters C_out", 1, self._largest[1]),
-            "kernel_size": Whole("kernel k×k", 1, self._largest[2]),
+            "in_channels": Choice("input depth C_in", DEPTHS).capped(
+                whole_number("max_channels", max_channels)
+            ),
+            "filters": Choice("filters C_out", DEPTHS).capped(
+                whole_number("max_filters", max_filters)
+            ),
+            "kernel_size": Choice("kernel k×k", KERNELS).capped(
+                whole_number("max_kernel", max_kernel)
+            ),
             "use_bias": Toggle("bias per filter"),
         }
         values = {
@@ -84,7 +112,11 @@ class ParamExplorer(Explorer):
             "kernel_size": kernel_size,
             "use_bias": use_bias,
         }
-        self._setup(controls, values, figsize=(7.6, 3.3))
+        reachable = [
+            p for p in PARAM_PRESETS
+            if all(v in controls[k].values() for k, v in p.values.items())
+        ]  # fmt: skip
+        self._setup(controls, values, figsize=(7.6, 3.3), presets=reachable)
 
     def _input_shape(self) -> tuple[int, int, int]:
         return (*self.input_size, self.value("in_channels"))
@@ -114,7 +146,9 @@ class ParamExplorer(Explorer):
     def draw(self) -> None:
         """Draw the filter blocks, with limits fixed by the largest layer the sliders reach."""
         ax = frameless_axes(self.fig, [0.01, 0.02, 0.98, 0.96])
-        c_max, f_max, k_max = self._largest
+        c_max, f_max, k_max = (
+            self.controls[key].values()[-1] for key in ("in_channels", "filters", "kernel_size")
+        )
         biggest = filter_block_scene((*self.input_size, c_max), k_max, f_max)
         self.block = draw_filter_block(
             self._input_shape(),
@@ -123,6 +157,10 @@ class ParamExplorer(Explorer):
             limits=biggest.bounds,
             ax=ax,
         )
+
+    def animated_artists(self) -> list:
+        """Return every part of the filter-block drawing: all of it follows the sliders."""
+        return artists_of(self.block)
 
     def update_figure(self) -> None:
         """Move the blocks to the current layer."""

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from conv1x1_viz.data import image_features, sample_image
-from conv1x1_viz.draw import draw_error_curves, draw_feature_map_grid
+from conv1x1_viz.draw import artists_of, draw_error_curves, draw_feature_map_grid
 from conv1x1_viz.explorers.base import Explorer, frameless_axes, plural, shape_text
 from conv1x1_viz.explorers.controls import Whole
 from conv1x1_viz.formulas import params_formula
@@ -219,6 +219,16 @@ class ReconstructionExplorer(Explorer):
             grid = draw_feature_map_grid(maps, title=title, ax=ax, **style)
             grid.title.set_color(colour)
             self.grids.append(grid)
+
+    def animated_artists(self) -> list:
+        """Return the cursor, the markers and the rebuilt maps; the curves stay."""
+        curves = self.curves
+        return [
+            curves.cursor,
+            curves.markers,
+            *artists_of(self.grids[1]),
+            *artists_of(self.grids[2]),
+        ]
 
     def update_figure(self) -> None:
         """Move the markers and show the maps rebuilt from the current width."""

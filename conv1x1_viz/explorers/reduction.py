@@ -8,9 +8,9 @@ import numpy as np
 
 from conv1x1_viz.arithmetic import conv1x1
 from conv1x1_viz.data import SAMPLE_IMAGE, image_features, relu, sample_image, seeded_kernel
-from conv1x1_viz.draw import draw_feature_map_grid, fixed_title
+from conv1x1_viz.draw import artists_of, draw_feature_map_grid, fixed_title
 from conv1x1_viz.explorers.base import Explorer, frameless_axes, plural, shape_text
-from conv1x1_viz.explorers.controls import Whole
+from conv1x1_viz.explorers.controls import DEPTHS, Choice, Preset
 from conv1x1_viz.formulas import format_count, layer_cost, macs_formula, params_formula
 from conv1x1_viz.geometry import grid_layout
 from conv1x1_viz.validation import flag, whole_number
@@ -38,7 +38,8 @@ class ReductionExplorer(Explorer):
     Parameters
     ----------
     filters : int, default 8
-        Starting number of 1×1 filters.
+        Starting number of 1×1 filters, one of the depths the slider offers
+        (:data:`~conv1x1_viz.explorers.controls.DEPTHS` up to ``max_filters``).
     features : int, default 32
         Filters of the 3×3 layer, the depth the 1×1 layer reduces, 1 … 512.
     use_bias : bool, default True
@@ -91,8 +92,18 @@ class ReductionExplorer(Explorer):
         # top half-percent saturates, so that sparse edge maps are not all dark.
         self._before_max = float(np.percentile(self.before, 99.5)) or 1.0
         self._after_max = float(np.percentile(self._every_after, 99.5)) or 1.0
-        controls = {"filters": Whole("1×1 filters", 1, max_filters)}
-        self._setup(controls, {"filters": filters}, figsize=(9.0, 3.9))
+        choice = Choice("1×1 filters", DEPTHS).capped(max_filters)
+        cases = [
+            ("projection", features, "as many maps as it is given"),
+            ("reduction", features // 4, "a quarter of them"),
+            ("expansion", 2 * features, "twice as many"),
+        ]
+        presets = [
+            Preset(f"{name}: {n}", {"filters": n}, f"the tutorial's {name}, here {how}")
+            for name, n, how in cases
+            if n in choice.options
+        ]
+        self._setup({"filters": choice}, {"filters": filters}, (9.0, 3.9), presets=presets)
 
     @property
     def after(self) -> np.ndarray:
@@ -159,6 +170,10 @@ class ReductionExplorer(Explorer):
             ax=frameless_axes(self.fig, [0.60, 0.02, 0.39, 0.88]),
             **style,
         )
+
+    def animated_artists(self) -> list:
+        """Return the grid of maps after the 1×1 layer; the rest stays as it is."""
+        return artists_of(self.after_grid)
 
     def update_figure(self) -> None:
         """Show the current number of 1×1 maps in the right-hand grid."""
