@@ -51,9 +51,9 @@ def _model(model: object) -> Any:
     if _graph(model) is None:
         raise ValueError(
             f"model must be a functional or Sequential model, whose layer graph Keras "
-            f"keeps; {model.name!r} is a subclassed {type(model).__name__}, whose call() "
-            f"Keras does not record: build the same layers with keras.Input and the "
-            f"functional API, or put them in a keras.Sequential"
+            f"keeps; {model.name!r} ({type(model).__name__}) has none, as a subclassed "
+            f"model's call() is not recorded: build the same layers with keras.Input and "
+            f"the functional API, or put them in a keras.Sequential"
         )
     return keras
 
@@ -102,8 +102,9 @@ def _row(keras: Any, call: LayerCall) -> AuditRow:
 def audit_model(model: Any, *, input_shape: Sequence[int] | None = None) -> ModelAudit:
     """Count the parameters and multiply-accumulates of every weight layer of a Keras model.
 
-    Each weight layer becomes one :class:`AuditRow`, in the order the network computes
-    them, with the layers inside nested models (paths such as
+    Each weight layer becomes one :class:`AuditRow`, in the order of ``model.layers``
+    (as ``model.summary()`` lists them), with the layers inside nested models in their
+    model's place (paths such as
     ``"sequential/mobilenetv2_1.00_224/block_1_expand"``). ``Conv1D``, ``Conv2D`` (any
     kernel, strides, padding, dilation and groups), ``DepthwiseConv1D``,
     ``DepthwiseConv2D``, ``SeparableConv1D``, ``SeparableConv2D`` and ``Dense`` are
@@ -156,10 +157,10 @@ def audit_model(model: Any, *, input_shape: Sequence[int] | None = None) -> Mode
     keras = _model(model)
     inputs = _inputs(keras, model, input_shape)
     calls: list[LayerCall] = []
-    run_model(model, inputs, model.name, calls.append)
+    run_model(model, inputs, calls.append)
     rows: dict[int, AuditRow] = {}
     seen: set[int] = set()  # variables counted already, in case layers share one
-    for call in calls:
+    for call in sorted(calls, key=lambda call: call.place):  # stable: calls stay in order
         if not call.layer.weights:
             continue
         try:

@@ -94,8 +94,9 @@ class ModelAudit:
     input_shapes : tuple of tuple of int
         The shape of each input the counts are for, without the batch axis.
     rows : tuple of AuditRow
-        One per weight layer, in the order the network computes them, layers inside
-        nested models included; a layer the model calls more than once is one row.
+        One per weight layer, in the order of ``model.layers``, layers inside nested
+        models included where their model is; a layer the model calls more than once
+        is one row.
         Layers without weights (pooling, activations, adding) are left out.
     """
 

@@ -33,6 +33,10 @@ class LayerCall:
         The layer (a model that Keras keeps no graph of counts as a layer).
     path : str
         The names of the models it sits in and its own, joined by ``/``.
+    place : tuple of int
+        Its index in ``model.layers``, after the indices of the models it sits in:
+        sorting by it gives the order of ``model.summary()``, nested layers where
+        their model is.
     input_shapes : tuple of tuple
         Shapes of its tensor inputs, without the batch axis.
     output_shape : tuple
@@ -41,6 +45,7 @@ class LayerCall:
 
     layer: Any
     path: str
+    place: tuple[int, ...]
     input_shapes: tuple[tuple[int | None, ...], ...]
     output_shape: tuple[int | None, ...]
 
@@ -54,7 +59,7 @@ def _graph(model: Any) -> Any | None:
 
 
 def _shapes(tensors: Any) -> tuple[tuple[int | None, ...], ...]:
-    """Shapes, without the batch axis, of the tensors among a call's arguments."""
+    """Return the shapes, without the batch axis, of the tensors among some arguments."""
     found: list = []
     stack = [tensors]
     while stack:
@@ -68,22 +73,32 @@ def _shapes(tensors: Any) -> tuple[tuple[int | None, ...], ...]:
     return tuple(found)
 
 
-def _call(op: Any, prefix: str, record: Callable[[LayerCall], None], *args: Any, **kwargs: Any):
-    """Compute one node's output spec, stepping into nested models."""
-    path = f"{prefix}/{op.name}"
+def _call(
+    op: Any,
+    model: Any,
+    place: tuple[int, ...],
+    path: str,
+    record: Callable[[LayerCall], None],
+    *args: Any,
+    **kwargs: Any,
+) -> Any:
+    """Compute the output spec of one node of ``model``, stepping into nested models."""
+    index = next((i for i, layer in enumerate(model.layers) if layer is op), len(model.layers))
+    place, path = (*place, index), f"{path}/{op.name}"
     if _graph(op) is not None:
-        return run_model(op, args[0], path, record)
-    if hasattr(op, "_functional") and op.layers:  # a Sequential without a graph
-        x = args[0]
-        for layer in op.layers:
-            x = _call(layer, path, record, x)
-        return x
+        return run_model(op, args[0], record, path, place)
     outputs = op.compute_output_spec(*args, **kwargs)
-    record(LayerCall(op, path, _shapes((args, kwargs)), _shapes(outputs)[0]))
+    record(LayerCall(op, path, place, _shapes((args, kwargs)), _shapes(outputs)[0]))
     return outputs
 
 
-def run_model(model: Any, inputs: Any, path: str, record: Callable[[LayerCall], None]) -> Any:
+def run_model(
+    model: Any,
+    inputs: Any,
+    record: Callable[[LayerCall], None],
+    path: str | None = None,
+    place: tuple[int, ...] = (),
+) -> Any:
     """Run ``model``'s graph on symbolic ``inputs``, calling ``record`` for every layer call.
 
     Parameters
@@ -92,17 +107,20 @@ def run_model(model: Any, inputs: Any, path: str, record: Callable[[LayerCall], 
         A functional model or a ``Sequential`` with a graph.
     inputs : KerasTensor or structure of them
         What the model is called on, with the shapes to count at.
-    path : str
-        The path of ``model`` itself; its layers' paths start with it.
     record : callable
         Called with a :class:`LayerCall` for every layer call, nested models' layers
         included, in the order the graph runs them (from the inputs on).
+    path : str, optional
+        The path of ``model`` itself (its name by default); its layers' paths start
+        with it.
+    place : tuple of int, default ()
+        The place of ``model`` in the models it sits in.
 
     Returns
     -------
     The symbolic outputs.
     """
-    graph = _graph(model)
-    return graph._run_through_graph(
-        inputs, operation_fn=lambda op: partial(_call, op, path, record)
+    path = model.name if path is None else path
+    return _graph(model)._run_through_graph(
+        inputs, operation_fn=lambda op: partial(_call, op, model, place, path, record)
     )
