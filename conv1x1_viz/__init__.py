@@ -66,6 +66,7 @@ _LAZY = {
         "draw_error_curves",
         "draw_feature_map_grid",
         "draw_filter_block",
+        "draw_model_audit",
     ),
     "conv1x1_viz.explorers": (
         "BottleneckExplorer",

@@ -33,6 +33,7 @@ from conv1x1_viz.draw.cost_comparison import (
 from conv1x1_viz.draw.error_curves import ErrorCurvesArtists, draw_error_curves
 from conv1x1_viz.draw.feature_maps import FeatureMapGridArtists, draw_feature_map_grid
 from conv1x1_viz.draw.filter_block import FilterBlockArtists, draw_filter_block
+from conv1x1_viz.draw.model_audit import ModelAuditArtists, draw_model_audit
 
 __all__ = [
     "COST_QUANTITIES",
@@ -42,10 +43,12 @@ __all__ = [
     "ErrorCurvesArtists",
     "FeatureMapGridArtists",
     "FilterBlockArtists",
+    "ModelAuditArtists",
     "draw_channel_mixing",
     "draw_cost_comparison",
     "draw_error_curves",
     "draw_feature_map_grid",
     "draw_filter_block",
+    "draw_model_audit",
     "fixed_title",
 ]
