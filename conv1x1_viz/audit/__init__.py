@@ -23,14 +23,12 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
-from conv1x1_viz.audit.report import MAC_CONVENTION, MAX_ROWS, ModelAudit
+from conv1x1_viz.audit.report import MAC_CONVENTION, ModelAudit
 from conv1x1_viz.audit.rows import AUDIT_KINDS, RULES, AuditRow, UnknownSizeError, layer_row
 from conv1x1_viz.audit.trace import LayerCall, _graph, run_model
 from conv1x1_viz.validation import whole_number
 
 __all__ = ["AUDIT_KINDS", "MAC_CONVENTION", "AuditRow", "ModelAudit", "audit_model"]
-
-_ = MAX_ROWS  # re-exported for conv1x1_viz.audit.MAX_ROWS
 
 
 def _model(model: object) -> Any:
