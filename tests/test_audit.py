@@ -7,6 +7,7 @@ import pytest
 from conv1x1_viz import AuditRow, ModelAudit, audit_model
 from conv1x1_viz.audit import AUDIT_KINDS, MAC_CONVENTION
 from conv1x1_viz.audit.report import MAX_ROWS
+from conv1x1_viz.audit.rows import UnknownSizeError, layer_row
 
 
 @pytest.fixture(scope="module")
@@ -158,6 +159,26 @@ def test_a_shared_layer_is_one_row_doing_the_work_of_each_call(keras, layers):
     (row,) = audit_model(model).rows
     assert (row.params, row.macs) == ((10 + 1) * 4, 2 * 10 * 4)
     assert audit_model(model).input_shapes == ((10,), (10,))
+
+
+@pytest.mark.filterwarnings("ignore:__array__ implementation:DeprecationWarning")  # Keras' own
+def test_a_quantized_layer_is_other(keras, layers):
+    model = keras.Sequential([keras.Input((8,)), layers.Dense(4, name="small")])
+    model.get_layer("small").quantize("int8")  # adds a scale per unit to the weights
+    (row,) = audit_model(model).rows
+    assert (row.kind, row.layer_class, row.params, row.macs) == ("other", "Dense", 40, 0)
+    assert model.count_params() == 8 * 4 + 4 + 4
+
+
+def test_layer_row_refuses_shapes_it_cannot_explain():
+    config = {"filters": 4, "kernel_size": (3,), "strides": (1,), "padding": "valid",
+              "groups": 1, "use_bias": False}  # fmt: skip
+    assert layer_row("m/c", "Conv1D", config, (10, 2), (8, 4)).macs == 8 * 4 * 3 * 2
+    with pytest.raises(RuntimeError, match=r"gives an output of \(1, 8, 4\) but Keras gives"):
+        layer_row("m/c", "Conv1D", config, (10, 2), (9, 4))
+    with pytest.raises(UnknownSizeError, match="needs the length of its input"):
+        layer_row("m/c", "Conv1D", config, (None, 2), (None, 4))
+    assert issubclass(UnknownSizeError, ValueError)
 
 
 def test_a_subclassed_model_inside_is_other_with_its_parameters(keras, layers):

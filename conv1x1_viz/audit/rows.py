@@ -97,7 +97,7 @@ def _channels_last(shape: Shape, config: Mapping) -> Shape:
 
 
 def _maps(shape: Shape, config: Mapping, where: str) -> tuple[int, int, int]:
-    """``(H, W, C)`` of a convolution's input; a 1-D ``(steps, C)`` reads as ``(1, steps, C)``."""
+    """Return a convolution input's ``(H, W, C)``; a 1-D ``(steps, C)`` is ``(1, steps, C)``."""
     *spatial, channels = _channels_last(shape, config)
     if None in spatial:
         raise UnknownSizeError(
@@ -115,7 +115,7 @@ def _pair(value: tuple[int, ...]) -> tuple[int, int]:
 def _conv_part(
     maps: tuple[int, int, int], config: Mapping, filters: int, kernel: tuple, groups: int
 ) -> tuple[int, tuple[int, int, int]]:
-    """MACs and output ``(H, W, filters)`` of one convolution over ``maps``.
+    """Return the MACs and output ``(H, W, filters)`` of one convolution over ``maps``.
 
     Keras' ``"causal"`` padding (1-D) gives as many outputs as ``"same"``. A dilated
     kernel spans ``d·(k - 1) + 1`` pixels, which sets the output size; each output
