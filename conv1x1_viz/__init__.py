@@ -11,6 +11,8 @@ The package is layered, each layer importing only the ones before it:
   architectures built on 1×1 layers (NiN, Inception, ResNet, SqueezeNet, AlexNet);
 - :mod:`conv1x1_viz.models`: Keras builders for those architectures and
   :func:`layer_table`, a plain-text model summary;
+- :mod:`conv1x1_viz.audit`: :func:`audit_model`, the parameters and MACs of every weight
+  layer of any built Keras model, and the share of its 1×1 layers;
 - :mod:`conv1x1_viz.keras_loader`: a quiet, seeded TensorFlow/Keras import;
 - :mod:`conv1x1_viz.pca`: the best linear 1×1 reduction (principal components of the
   per-pixel channel vectors) and reconstruction errors;
@@ -31,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 from conv1x1_viz import (
     architectures,
     arithmetic,
+    audit,
     data,
     exercises,
     formulas,
@@ -42,6 +45,7 @@ from conv1x1_viz import (
 )
 from conv1x1_viz.architectures import *  # noqa: F403
 from conv1x1_viz.arithmetic import *  # noqa: F403
+from conv1x1_viz.audit import *  # noqa: F403
 from conv1x1_viz.data import *  # noqa: F403
 from conv1x1_viz.exercises import *  # noqa: F403
 from conv1x1_viz.formulas import *  # noqa: F403
@@ -62,6 +66,7 @@ _LAZY = {
         "draw_error_curves",
         "draw_feature_map_grid",
         "draw_filter_block",
+        "draw_model_audit",
     ),
     "conv1x1_viz.explorers": (
         "BottleneckExplorer",
@@ -78,6 +83,7 @@ __all__ = [
     *formulas.__all__,
     *architectures.__all__,
     *models.__all__,
+    *audit.__all__,
     *keras_loader.__all__,
     *pca.__all__,
     *data.__all__,

@@ -19,8 +19,11 @@ One module a drawing, each importable from here:
 - :mod:`~conv1x1_viz.draw.feature_maps`: :func:`draw_feature_map_grid`;
 - :mod:`~conv1x1_viz.draw.cost_comparison`: :func:`draw_cost_comparison`;
 - :mod:`~conv1x1_viz.draw.error_curves`: :func:`draw_error_curves`;
+- :mod:`~conv1x1_viz.draw.model_audit`: :func:`draw_model_audit`;
 - :mod:`~conv1x1_viz.draw.common`: what they share (:data:`FONT`, :func:`fixed_title`,
-  the checks of ``ax`` and ``**style``, colour helpers).
+  :func:`artists_of`, the checks of ``ax`` and ``**style``, colour helpers);
+- :mod:`~conv1x1_viz.draw.fast_text`: :class:`FastText`, text drawn as a cached bitmap,
+  for labels that change on every slider tick.
 """
 
 from conv1x1_viz.draw.channel_mixing import ChannelMixingArtists, draw_channel_mixing
@@ -33,6 +36,7 @@ from conv1x1_viz.draw.cost_comparison import (
 from conv1x1_viz.draw.error_curves import ErrorCurvesArtists, draw_error_curves
 from conv1x1_viz.draw.feature_maps import FeatureMapGridArtists, draw_feature_map_grid
 from conv1x1_viz.draw.filter_block import FilterBlockArtists, draw_filter_block
+from conv1x1_viz.draw.model_audit import ModelAuditArtists, draw_model_audit
 
 __all__ = [
     "COST_QUANTITIES",
@@ -42,11 +46,13 @@ __all__ = [
     "ErrorCurvesArtists",
     "FeatureMapGridArtists",
     "FilterBlockArtists",
+    "ModelAuditArtists",
     "artists_of",
     "draw_channel_mixing",
     "draw_cost_comparison",
     "draw_error_curves",
     "draw_feature_map_grid",
     "draw_filter_block",
+    "draw_model_audit",
     "fixed_title",
 ]

@@ -1,0 +1,178 @@
+"""Where a model's 1×1 layers sit and what they cost: one bar per layer, in network order.
+
+Each conv or dense layer of a :class:`~conv1x1_viz.ModelAudit` is one bar, as high as
+its multiply-accumulates; the part in 1×1 kernels (all of a 1×1 layer, the pointwise
+half of a separable one) is coloured at the bottom of the bar. The legend gives the 1×1
+layers' share of the parameters and of the MACs; the layers whose MACs are not counted
+are named under the axis.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.container import BarContainer
+from matplotlib.legend import Legend
+from matplotlib.text import Text
+from matplotlib.ticker import EngFormatter, MaxNLocator
+
+from conv1x1_viz.audit import ModelAudit
+from conv1x1_viz.draw.common import FONT, _axes, _style, fixed_title
+from conv1x1_viz.formulas import format_count
+
+__all__ = ["ModelAuditArtists", "draw_model_audit"]
+
+_AUDIT_STYLE: dict[str, Any] = {
+    "colors": ("#f58518", "#9eb9d4"),  # 1×1, everything else
+    "fontsize": 9,
+    "headroom": 1.45,  # y axis up to this × the tallest bar, room for the legend
+}
+
+
+def _audit(audit: object) -> ModelAudit:
+    if not isinstance(audit, ModelAudit):
+        raise ValueError(
+            f"audit must be a ModelAudit, made by conv1x1_viz.audit_model(model), "
+            f"got {type(audit).__name__}"
+        )
+    return audit
+
+
+def _texts(audit: ModelAudit) -> tuple[str, list[str], str]:
+    """Title, legend labels and the line under the axis."""
+    counted = len(audit.rows) - len(audit.not_counted)
+    title = f"{audit.name}: {format_count(audit.total_macs)} MACs in {counted} layers"
+    labels = [
+        f"1×1 ({audit.count_1x1} layer{'' if audit.count_1x1 == 1 else 's'}): "
+        f"{100 * audit.share_1x1_params:.1f} % of parameters, "
+        f"{100 * audit.share_1x1_macs:.1f} % of MACs",
+        "k×k, depthwise and dense",
+    ]
+    other = audit.not_counted
+    note = f"not counted: {len(other)} other weight layers" + (
+        f", {format_count(sum(r.params for r in other))} parameters" if other else ""
+    )
+    return title, labels, f"conv and dense layers, in network order\n{note}"
+
+
+@dataclass
+class ModelAuditArtists:
+    """The artists of :func:`draw_model_audit`; :meth:`update` shows another audit.
+
+    Attributes
+    ----------
+    ax : matplotlib.axes.Axes
+        Where they are drawn.
+    bars_1x1 : matplotlib.container.BarContainer
+        One bar per conv or dense layer, in network order (``x = 1, 2, ...``), as high
+        as the MACs in its 1×1 kernels (0 for layers without).
+    bars_rest : matplotlib.container.BarContainer
+        On top of those, the rest of each layer's MACs.
+    title : matplotlib.text.Text
+        The model's name, its MACs and its number of conv and dense layers.
+    legend : matplotlib.legend.Legend
+        The two colours, the first with the 1×1 layers' count and their shares of the
+        parameters and of the MACs.
+    note : matplotlib.text.Text
+        The label under the axis, with the layers whose MACs are not counted.
+    style : dict
+        The style keywords in force.
+    """
+
+    ax: Axes
+    bars_1x1: BarContainer
+    bars_rest: BarContainer
+    title: Text
+    legend: Legend
+    note: Text
+    style: dict[str, Any]
+
+    def update(self, audit: ModelAudit) -> None:
+        """Show ``audit``, which must have as many conv and dense layers as were drawn."""
+        audit = _audit(audit)
+        rows = [r for r in audit.rows if r.counted]
+        if len(rows) != len(self.bars_1x1):
+            raise ValueError(
+                f"audit must have {len(self.bars_1x1)} conv and dense layers, as drawn, "
+                f"got {len(rows)}"
+            )
+        ones = np.array([r.macs_1x1 for r in rows], dtype=float)
+        rest = np.array([r.macs - r.macs_1x1 for r in rows], dtype=float)
+        for bar, height in zip(self.bars_1x1, ones, strict=True):
+            bar.set_height(height)
+        for bar, bottom, height in zip(self.bars_rest, ones, rest, strict=True):
+            bar.set_y(bottom)
+            bar.set_height(height)
+        title, labels, note = _texts(audit)
+        self.title.set_text(title)
+        for text, label in zip(self.legend.get_texts(), labels, strict=True):
+            text.set_text(label)
+        self.note.set_text(note)
+        peak = float((ones + rest).max()) if rows else 0.0
+        self.ax.set_ylim(0, (peak or 1.0) * self.style["headroom"])
+
+
+def draw_model_audit(
+    audit: ModelAudit, *, ax: Axes | None = None, **style: Any
+) -> ModelAuditArtists:
+    """Draw the MACs of every conv and dense layer of a model, its 1×1 part coloured.
+
+    Parameters
+    ----------
+    audit : ModelAudit
+        From :func:`conv1x1_viz.audit_model`.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; the current axes by default. A figure 5.9 to 8.5 inches wide
+        (590 to 850 pixels at 100 dpi) and about 3 inches high leaves room for the
+        title and the two lines under the axis.
+    **style
+        ``colors`` (the 1×1 part, then the rest), ``fontsize``, ``headroom`` (the
+        y axis reaches this many times the tallest bar, leaving room for the legend).
+
+    Returns
+    -------
+    ModelAuditArtists
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from conv1x1_viz.audit import AuditRow
+    >>> rows = (AuditRow("m/reduce", "1×1 conv", "Conv2D", (1, 1), 1, (28, 28, 16),
+    ...                  3088, 2408448, 3088, 2408448),
+    ...         AuditRow("m/conv", "k×k conv", "Conv2D", (5, 5), 1, (28, 28, 32),
+    ...                  12832, 10035200))
+    >>> fig, ax = plt.subplots(figsize=(6, 3))
+    >>> artists = draw_model_audit(ModelAudit("m", ((28, 28, 192),), rows), ax=ax)
+    >>> artists.legend.get_texts()[0].get_text()
+    '1×1 (1 layer): 19.4 % of parameters, 19.4 % of MACs'
+    """
+    audit = _audit(audit)
+    ax = _axes(ax)
+    s = _style("draw_model_audit", _AUDIT_STYLE, style)
+    if len(s["colors"]) != 2:
+        raise ValueError(f"colors must give 2 colours (1×1, the rest), got {s['colors']!r}")
+    n = sum(r.counted for r in audit.rows)
+    x = np.arange(1, n + 1)
+    width = 0.8 if n < 60 else 1.0  # many bars: no gaps, or thin bars vanish
+    bars_1x1 = ax.bar(x, np.zeros(n), width, color=s["colors"][0], linewidth=0)
+    bars_rest = ax.bar(x, np.zeros(n), width, color=s["colors"][1], linewidth=0)
+    size = s["fontsize"]
+    title = fixed_title(ax, "", fontsize=size + 1, loc="left")
+    legend = ax.legend(
+        [bars_1x1, bars_rest], ["", ""], loc="upper left", frameon=False,
+        prop={"family": FONT, "size": size},
+    )  # fmt: skip
+    note = ax.set_xlabel("", fontfamily=FONT, fontsize=size)
+    ax.set_ylabel("MACs", fontfamily=FONT, fontsize=size)
+    ax.yaxis.set_major_formatter(EngFormatter(sep=" ", usetex=False, useMathText=False))
+    ax.yaxis.set_major_locator(MaxNLocator(4))
+    ax.xaxis.set_major_locator(MaxNLocator(8, integer=True))
+    ax.tick_params(labelsize=size, labelfontfamily=FONT)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.set_xlim(0.5, max(n, 1) + 0.5)
+    artists = ModelAuditArtists(ax, bars_1x1, bars_rest, title, legend, note, s)
+    artists.update(audit)
+    return artists
