@@ -246,43 +246,14 @@ def execute(extra: list[str]) -> None:
 def lock(extra: list[str]) -> None:
     """Write the lock, then pin its versions in environment.yml and binder/environment.yml."""
     ensure_environment()
-    uv = _bin("uv")
-    target = ["--python-version", LOCK_PYTHON, "--python-platform", LOCK_PLATFORM]
-    _run(
-        uv,
-        "pip",
-        "compile",
-        "-q",
-        "pyproject.toml",
-        "--all-extras",
-        *target,
-        "--custom-compile-command",
-        "python3 tasks.py lock",
-        "-o",
-        LOCK,
-        *extra,
-    )
+    _compile(LOCK, "--all-extras", "--custom-compile-command", "python3 tasks.py lock", *extra)
     pins = locked_versions()
     _write_conda_env(CONDA_ENV, pins, "The conda route: conda env create -f environment.yml")
     # Binder gets what a learner and an instructor use, at the lock's versions.
     with tempfile.TemporaryDirectory() as tmp:
         subset = Path(tmp) / "binder.txt"
         extras = [arg for name in BINDER_EXTRAS for arg in ("--extra", name)]
-        _run(
-            uv,
-            "pip",
-            "compile",
-            "-q",
-            "pyproject.toml",
-            *extras,
-            *target,
-            "--constraint",
-            LOCK,
-            "--no-header",
-            "--no-annotate",
-            "-o",
-            subset,
-        )
+        _compile(subset, *extras, "--constraint", LOCK, "--no-header", "--no-annotate")
         binder_pins = locked_versions(subset)
     drift = {n: v for n, v in binder_pins.items() if pins.get(n) != v}
     if drift:
@@ -292,6 +263,12 @@ def lock(extra: list[str]) -> None:
         binder_pins,
         "Binder reads only this folder. Extras: " + ", ".join(BINDER_EXTRAS) + ".",
     )
+
+
+def _compile(output: Path, *args: object) -> None:
+    """Resolve pyproject.toml for the lock's Python and platform with uv into *output*."""
+    target = ["--python-version", LOCK_PYTHON, "--python-platform", LOCK_PLATFORM]
+    _run(_bin("uv"), "pip", "compile", "-q", "pyproject.toml", *target, *args, "-o", output)
 
 
 def _write_conda_env(path: Path, pins: dict[str, str], purpose: str) -> None:

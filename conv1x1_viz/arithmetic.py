@@ -220,15 +220,7 @@ def conv_macs(
 
     Parameters
     ----------
-    input_shape : tuple of int
-        ``(H, W, C_in)``.
-    filters : int
-        Number of filters.
-    kernel_size : int or (int, int)
-        Filter height and width.
-    strides : int or (int, int), default 1
-        Step between filter positions.
-    padding : {"same", "valid"}, default "same"
+    input_shape, filters, kernel_size, strides, padding
         As in :func:`conv_output_shape`.
     groups : int, default 1
         As in :func:`conv_params`: each output value then sums over ``C_in / groups``

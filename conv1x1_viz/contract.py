@@ -118,17 +118,10 @@ def kind_class(kind: str) -> str:
 
 
 def slider_class(key: str) -> str:
-    """Return the class of the control *key*.
+    """Return ``c1x1-slider-<key>``, the class of the control *key*.
 
-    Parameters
-    ----------
-    key : str
-        A lower-case identifier, e.g. ``"in_channels"``.
-
-    Returns
-    -------
-    str
-        ``c1x1-slider-<key>``.
+    As :func:`kind_class` does for a kind, with *key* a lower-case identifier, e.g.
+    ``"in_channels"``.
 
     Examples
     --------
@@ -216,7 +209,7 @@ def parse_kind(classes: Iterable[str]) -> str | None:
     Parameters
     ----------
     classes : iterable of str
-        An explorer's classes, as the page lists them.
+        As in :func:`parse_fixed_sizes`.
 
     Returns
     -------
@@ -236,15 +229,8 @@ def parse_kind(classes: Iterable[str]) -> str | None:
 def parse_slider_key(classes: Iterable[str]) -> str | None:
     """Return the key of the control whose classes are *classes* (``None`` without one).
 
-    Parameters
-    ----------
-    classes : iterable of str
-        A control's classes, as the page lists them.
-
-    Returns
-    -------
-    str or None
-        The ``<key>`` of the first ``c1x1-slider-<key>`` class.
+    As :func:`parse_kind` does for the kind: the ``<key>`` of the first
+    ``c1x1-slider-<key>`` class.
 
     Examples
     --------

@@ -67,24 +67,15 @@ def params_formula(
 
     Parameters
     ----------
-    kernel_size : int or (int, int)
-        Filter height and width.
-    in_channels : int
-        Depth of the input, ``C_in``.
-    filters : int
-        Number of filters.
-    use_bias : bool, default True
-        Whether each filter has a bias.
-    groups : int, default 1
-        Groups of a grouped or depthwise convolution; each filter then spans
-        ``C_in/groups`` channels, written out as such.
+    kernel_size, in_channels, filters, use_bias, groups
+        As in :func:`~conv1x1_viz.arithmetic.conv_params`.
 
     Returns
     -------
     str
         ``(k_h·k_w·C_in + 1)·filters = total`` with a bias,
-        ``k_h·k_w·C_in·filters = total`` without; the total is
-        :func:`~conv1x1_viz.arithmetic.conv_params`.
+        ``k_h·k_w·C_in·filters = total`` without, ``C_in`` written ``(C_in/groups)``
+        in a grouped convolution; the total is :func:`~conv1x1_viz.arithmetic.conv_params`.
 
     Examples
     --------
@@ -116,24 +107,15 @@ def macs_formula(
 
     Parameters
     ----------
-    input_shape : tuple of int
-        ``(H, W, C_in)``.
-    filters : int
-        Number of filters.
-    kernel_size : int or (int, int)
-        Filter height and width.
-    strides : int or (int, int), default 1
-        Step between filter positions.
-    padding : {"same", "valid"}, default "same"
-        As in :func:`~conv1x1_viz.arithmetic.conv_output_shape`.
-    groups : int, default 1
-        As in :func:`params_formula`.
+    input_shape, filters, kernel_size, strides, padding, groups
+        As in :func:`~conv1x1_viz.arithmetic.conv_macs`.
 
     Returns
     -------
     str
-        ``H_out·W_out·k_h·k_w·C_in·filters = total`` (bias additions not counted);
-        the total is :func:`~conv1x1_viz.arithmetic.conv_macs`.
+        ``H_out·W_out·k_h·k_w·C_in·filters = total`` (bias additions not counted), with
+        ``C_in`` written as in :func:`params_formula`; the total is
+        :func:`~conv1x1_viz.arithmetic.conv_macs`.
 
     Examples
     --------
@@ -238,18 +220,12 @@ def layer_cost(
 
     Parameters
     ----------
-    input_shape : tuple of int
-        ``(H, W, C_in)``.
-    filters : int
-        Number of filters.
-    kernel_size : int or (int, int)
-        Filter height and width.
+    input_shape, filters, kernel_size
+        As in :func:`~conv1x1_viz.arithmetic.conv_macs`.
     use_bias : bool, default True
         Whether each filter has a bias (counts as a parameter, not as a MAC).
-    strides : int or (int, int), default 1
-        Step between filter positions.
-    padding : {"same", "valid"}, default "same"
-        Zero padding, as in Keras.
+    strides, padding
+        As in :func:`~conv1x1_viz.arithmetic.conv_macs`.
 
     Returns
     -------

@@ -260,16 +260,9 @@ def filter_block_scene(
 
     Parameters
     ----------
-    input_shape : tuple of int
-        ``(H, W, C_in)``.
-    kernel_size : int or (int, int)
-        Filter height and width.
-    filters : int
-        Number of filters, the depth of the output stack.
-    strides : int or (int, int), default 1
-        Passed to :func:`~conv1x1_viz.arithmetic.conv_output_shape`.
-    padding : {"same", "valid"}, default "same"
-        Passed to :func:`~conv1x1_viz.arithmetic.conv_output_shape`.
+    input_shape, kernel_size, filters, strides, padding
+        As in :func:`~conv1x1_viz.arithmetic.conv_output_shape`, which gives the shape
+        of the output stack.
     max_dividers : int, default 32
         At most this many lines between channels (or maps) on each block; beyond
         them the block is drawn solid.

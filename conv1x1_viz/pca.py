@@ -270,10 +270,8 @@ def random_reduction(features: np.ndarray, k: int, *, seed: int = 0) -> LinearRe
 
     Parameters
     ----------
-    features : array, shape (H, W, C) or (N, H, W, C)
-        Feature maps.
-    k : int
-        Maps kept, 1 … C.
+    features, k
+        As in :func:`pca_reduction`.
     seed : int, default 0
         Seed of the weights (a whole number ≥ 0).
 

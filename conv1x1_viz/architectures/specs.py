@@ -54,9 +54,10 @@ class LayerSpec:
 
     Build specs with the class methods (:meth:`conv`, :meth:`max_pool`,
     :meth:`global_avg_pool`, :meth:`flatten`, :meth:`dense`, :meth:`concat`,
-    :meth:`add`, :meth:`batch_norm`, :meth:`relu`, :meth:`softmax`), which fill in only
-    the fields that matter for that kind; ``LayerSpec(name, kind, ...)`` takes the
-    fields in the order below and checks every one of them.
+    :meth:`add`, :meth:`batch_norm`, :meth:`relu`, :meth:`softmax`), one per kind, each
+    returning a spec with only the fields that matter for that kind filled in;
+    ``LayerSpec(name, kind, ...)`` takes the fields in the order below and checks every
+    one of them.
 
     Attributes
     ----------
@@ -172,10 +173,6 @@ class LayerSpec:
 
         Parameters are those of the class; ``activation`` defaults to none, as in
         Keras.
-
-        Returns
-        -------
-        LayerSpec
         """
         return cls(
             name,
@@ -200,33 +197,18 @@ class LayerSpec:
         padding: str = "valid",
         inputs: Sequence[str] = (),
     ) -> LayerSpec:
-        """Max pooling (Keras ``MaxPooling2D``); ``strides`` defaults to ``pool_size``.
-
-        Returns
-        -------
-        LayerSpec
-        """
+        """Max pooling (Keras ``MaxPooling2D``); ``strides`` defaults to ``pool_size``."""
         strides = pool_size if strides is None else strides
         return cls(name, "max_pool", pool_size, None, strides, padding, inputs=_seq(inputs))
 
     @classmethod
     def global_avg_pool(cls, name: str, *, inputs: Sequence[str] = ()) -> LayerSpec:
-        """Average of each map over all pixels (Keras ``GlobalAveragePooling2D``).
-
-        Returns
-        -------
-        LayerSpec
-        """
+        """Average of each map over all pixels (Keras ``GlobalAveragePooling2D``)."""
         return cls(name, "global_avg_pool", inputs=_seq(inputs))
 
     @classmethod
     def flatten(cls, name: str, *, inputs: Sequence[str] = ()) -> LayerSpec:
-        """Unroll ``(H, W, C)`` into one vector of ``H·W·C`` (Keras ``Flatten``).
-
-        Returns
-        -------
-        LayerSpec
-        """
+        """Unroll ``(H, W, C)`` into one vector of ``H·W·C`` (Keras ``Flatten``)."""
         return cls(name, "flatten", inputs=_seq(inputs))
 
     @classmethod
@@ -239,12 +221,7 @@ class LayerSpec:
         use_bias: bool = True,
         inputs: Sequence[str] = (),
     ) -> LayerSpec:
-        """Describe a fully connected layer on a vector (Keras ``Dense``).
-
-        Returns
-        -------
-        LayerSpec
-        """
+        """Describe a fully connected layer on a vector (Keras ``Dense``)."""
         return cls(
             name,
             "dense",
@@ -256,52 +233,27 @@ class LayerSpec:
 
     @classmethod
     def concat(cls, name: str, inputs: Sequence[str]) -> LayerSpec:
-        """Stack feature maps along the channel axis (Keras ``Concatenate``).
-
-        Returns
-        -------
-        LayerSpec
-        """
+        """Stack feature maps along the channel axis (Keras ``Concatenate``)."""
         return cls(name, "concat", inputs=_seq(inputs))
 
     @classmethod
     def add(cls, name: str, inputs: Sequence[str]) -> LayerSpec:
-        """Add tensors of equal shape, as a residual connection does (Keras ``Add``).
-
-        Returns
-        -------
-        LayerSpec
-        """
+        """Add tensors of equal shape, as a residual connection does (Keras ``Add``)."""
         return cls(name, "add", inputs=_seq(inputs))
 
     @classmethod
     def batch_norm(cls, name: str, *, inputs: Sequence[str] = ()) -> LayerSpec:
-        """Batch normalisation over the channel axis (Keras ``BatchNormalization``).
-
-        Returns
-        -------
-        LayerSpec
-        """
+        """Batch normalisation over the channel axis (Keras ``BatchNormalization``)."""
         return cls(name, "batch_norm", inputs=_seq(inputs))
 
     @classmethod
     def relu(cls, name: str, *, inputs: Sequence[str] = ()) -> LayerSpec:
-        """Describe a ReLU as a layer of its own (Keras ``Activation("relu")``).
-
-        Returns
-        -------
-        LayerSpec
-        """
+        """Describe a ReLU as a layer of its own (Keras ``Activation("relu")``)."""
         return cls(name, "activation", activation="relu", inputs=_seq(inputs))
 
     @classmethod
     def softmax(cls, name: str, *, inputs: Sequence[str] = ()) -> LayerSpec:
-        """Describe a softmax as a layer of its own (Keras ``Activation("softmax")``).
-
-        Returns
-        -------
-        LayerSpec
-        """
+        """Describe a softmax as a layer of its own (Keras ``Activation("softmax")``)."""
         return cls(name, "activation", activation="softmax", inputs=_seq(inputs))
 
 

@@ -67,10 +67,8 @@ def dense_macs(in_features: int, units: int) -> int:
 
     Parameters
     ----------
-    in_features : int
-        Length of the input vector.
-    units : int
-        Number of outputs.
+    in_features, units
+        As in :func:`dense_params`.
 
     Returns
     -------
