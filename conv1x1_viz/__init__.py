@@ -57,26 +57,16 @@ from conv1x1_viz.toy_data import *  # noqa: F403
 
 __version__ = "0.1.0"
 
-# Names resolved on first use, so that ``import conv1x1_viz`` stays light; a test checks
-# that they are what those modules export.
-_LAZY = {
-    "conv1x1_viz.draw": (
-        "draw_channel_mixing",
-        "draw_cost_comparison",
-        "draw_error_curves",
-        "draw_feature_map_grid",
-        "draw_filter_block",
-        "draw_model_audit",
-    ),
-    "conv1x1_viz.explorers": (
-        "BottleneckExplorer",
-        "MixingExplorer",
-        "ParamExplorer",
-        "ReconstructionExplorer",
-        "ReductionExplorer",
-    ),
-}
-_LAZY_MODULE = {name: module for module, names in _LAZY.items() for name in names}
+
+# Resolved on first use, so that ``import conv1x1_viz`` stays light: every drawing
+# function (``draw_*``) and every explorer (``*Explorer``); a test checks both rules.
+def _lazy_module(name: str) -> str | None:
+    if name.startswith("draw_"):
+        return "conv1x1_viz.draw"
+    if name.endswith("Explorer"):
+        return "conv1x1_viz.explorers"
+    return None
+
 
 __all__ = [
     *arithmetic.__all__,
@@ -90,7 +80,6 @@ __all__ = [
     *toy_data.__all__,
     *geometry.__all__,
     *exercises.__all__,
-    *_LAZY_MODULE,
 ]
 
 if TYPE_CHECKING:
@@ -100,10 +89,12 @@ if TYPE_CHECKING:
 
 def __getattr__(name: str) -> Any:
     """Import the drawing and explorer names on first use."""
-    if name in _LAZY_MODULE:
+    module = _lazy_module(name)
+    if module is not None:
         import importlib
 
-        value = getattr(importlib.import_module(_LAZY_MODULE[name]), name)
-        globals()[name] = value
-        return value
+        value = getattr(importlib.import_module(module), name, None)
+        if value is not None:
+            globals()[name] = value
+            return value
     raise AttributeError(f"module 'conv1x1_viz' has no attribute {name!r}")

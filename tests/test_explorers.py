@@ -228,16 +228,18 @@ def test_controls_check_build_and_cap_their_widgets():
     assert Toggle("bias").check("use_bias", True) is True
 
 
-def test_lazy_names_are_what_their_modules_export():
+def test_every_drawing_and_explorer_resolves_from_the_package():
     import conv1x1_viz
     import conv1x1_viz.draw
 
-    for module, names in conv1x1_viz._LAZY.items():
-        exported = (conv1x1_viz.draw if module.endswith("draw") else explorers_package).__all__
-        assert set(names) <= set(exported), module
-    drawings = {n for n in conv1x1_viz.draw.__all__ if n.startswith("draw_")}
-    assert drawings <= set(conv1x1_viz.__all__)
-    assert {cls.__name__ for cls in EXPLORERS.values()} <= set(conv1x1_viz.__all__)
+    drawings = [n for n in conv1x1_viz.draw.__all__ if n.startswith("draw_")]
+    assert drawings and all(
+        getattr(conv1x1_viz, n) is getattr(conv1x1_viz.draw, n) for n in drawings
+    )
+    for cls in EXPLORERS.values():
+        assert getattr(conv1x1_viz, cls.__name__) is cls
+    with pytest.raises(AttributeError, match="has no attribute 'draw_nothing'"):
+        conv1x1_viz.draw_nothing  # noqa: B018
 
 
 def test_package_import_leaves_matplotlib_and_ipywidgets_for_later():

@@ -144,10 +144,10 @@ class Explorer(ipywidgets.VBox):
     ) -> None:
         """Check the starting values, build the widgets, draw once and wire the updates."""
         self.controls = dict(controls)
-        self.presets = tuple(presets)
-        for preset in self.presets:  # a preset must be a setting the controls can reach
-            for key, value in preset.values.items():
-                self.controls[key].check(key, value)
+        # Only the presets these controls can reach (a smaller range leaves some out).
+        self.presets = tuple(
+            p for p in presets if all(v in self.controls[k].values() for k, v in p.values.items())
+        )
         self.sliders = {
             key: control.widget(control.check(key, values[key]))
             for key, control in self.controls.items()

@@ -108,11 +108,7 @@ class BottleneckExplorer(Explorer):
             "kernel_size": kernel_size,
             "filters": filters,
         }
-        reachable = [
-            p for p in BOTTLENECK_PRESETS
-            if all(v in controls[k].values() for k, v in p.values.items())
-        ]  # fmt: skip
-        self._setup(controls, values, figsize=(8.0, 3.0), presets=reachable)
+        self._setup(controls, values, figsize=(8.0, 3.0), presets=BOTTLENECK_PRESETS)
 
     def _sync_limits(self) -> None:
         self.controls["reduction"].cap(self.sliders["reduction"], self.value("in_channels"))

@@ -112,11 +112,7 @@ class ParamExplorer(Explorer):
             "kernel_size": kernel_size,
             "use_bias": use_bias,
         }
-        reachable = [
-            p for p in PARAM_PRESETS
-            if all(v in controls[k].values() for k, v in p.values.items())
-        ]  # fmt: skip
-        self._setup(controls, values, figsize=(7.6, 3.3), presets=reachable)
+        self._setup(controls, values, figsize=(7.6, 3.3), presets=PARAM_PRESETS)
 
     def _input_shape(self) -> tuple[int, int, int]:
         return (*self.input_size, self.value("in_channels"))

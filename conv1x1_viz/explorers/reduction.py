@@ -101,7 +101,6 @@ class ReductionExplorer(Explorer):
         presets = [
             Preset(f"{name}: {n}", {"filters": n}, f"the tutorial's {name}, here {how}")
             for name, n, how in cases
-            if n in choice.options
         ]
         self._setup({"filters": choice}, {"filters": filters}, (9.0, 3.9), presets=presets)
 
