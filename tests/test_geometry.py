@@ -5,7 +5,8 @@ import math
 import numpy as np
 import pytest
 
-from conv1x1_viz import conv_output_shape
+import conv1x1_viz
+from conv1x1_viz import conv_output_shape, geometry
 from conv1x1_viz.geometry import (
     DEPTH_SCALE,
     OBLIQUE_ANGLE,
@@ -234,3 +235,22 @@ def test_log_scale_only_when_ranges_need_it():
     assert not use_log_scale([0, 10_000])  # a zero cannot go on a log axis
     with pytest.raises(ValueError, match="values must be finite numbers"):
         use_log_scale([-1, 3])
+
+
+def test_the_package_exports_every_submodule_name_once():
+    parts = [geometry.blocks, geometry.filter_block, geometry.feature_maps]
+    parts += [geometry.channel_mixing, geometry.cost_bars]
+    names = [name for part in parts for name in part.__all__]
+    assert geometry.__all__ == names
+    assert len(set(names)) == len(names)
+    for part in parts:
+        for name in part.__all__:
+            assert getattr(geometry, name) is getattr(part, name)
+            assert getattr(conv1x1_viz, name) is getattr(part, name)
+    assert set(names) <= set(conv1x1_viz.__all__)
+    # The public names from before the split into submodules, none lost.
+    assert set(names) == {
+        *("DEPTH_SCALE", "OBLIQUE_ANGLE", "UNIT", "Block", "Bounds", "drawn_length"),
+        *("FilterBlockScene", "filter_block_scene", "GridLayout", "grid_layout"),
+        *("MixingLayout", "mixing_layout", "BarLayout", "cost_bar_layout", "use_log_scale"),
+    }
