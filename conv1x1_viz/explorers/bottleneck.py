@@ -108,7 +108,7 @@ class BottleneckExplorer(Explorer):
             "kernel_size": kernel_size,
             "filters": filters,
         }
-        self._setup(controls, values, figsize=(8.0, 3.0), presets=BOTTLENECK_PRESETS)
+        self._setup(controls, values, figsize=(5.8, 2.8), presets=BOTTLENECK_PRESETS)
 
     def _sync_limits(self) -> None:
         self.controls["reduction"].cap(self.sliders["reduction"], self.value("in_channels"))
@@ -174,7 +174,7 @@ class BottleneckExplorer(Explorer):
 
     def draw(self) -> None:
         """Draw the bars as shares of the direct layer's counts, to scale."""
-        ax = self.fig.add_axes([0.24, 0.14, 0.72, 0.70])
+        ax = self.fig.add_axes([0.31, 0.17, 0.66, 0.64])
         self.cost = draw_cost_comparison(self._bars(), relative=True, ax=ax)
 
     def animated_artists(self) -> list:

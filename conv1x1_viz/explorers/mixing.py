@@ -98,7 +98,7 @@ class MixingExplorer(Explorer):
             "filters": filters,
             "output": 0,
         }
-        self._setup(controls, values, figsize=(8.6, 3.6))
+        self._setup(controls, values, figsize=(5.8, 3.0))
 
     def _sync_limits(self) -> None:
         self.controls["output"].cap(self.sliders["output"], self.value("filters") - 1)

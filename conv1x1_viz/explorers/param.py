@@ -112,7 +112,7 @@ class ParamExplorer(Explorer):
             "kernel_size": kernel_size,
             "use_bias": use_bias,
         }
-        self._setup(controls, values, figsize=(7.6, 3.3), presets=PARAM_PRESETS)
+        self._setup(controls, values, figsize=(5.8, 2.9), presets=PARAM_PRESETS)
 
     def _input_shape(self) -> tuple[int, int, int]:
         return (*self.input_size, self.value("in_channels"))

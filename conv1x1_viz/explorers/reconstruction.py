@@ -123,7 +123,7 @@ class ReconstructionExplorer(Explorer):
         )
         self._vmax = float(np.percentile(self.features[:, :, self.shown], 99.5)) or 1.0
         controls = {"filters": Whole("maps kept k", 1, c)}
-        self._setup(controls, {"filters": filters}, figsize=(9.0, 3.9))
+        self._setup(controls, {"filters": filters}, figsize=(5.8, 3.4))
 
     @property
     def shown(self) -> np.ndarray:
@@ -199,13 +199,13 @@ class ReconstructionExplorer(Explorer):
             points=self.trained,
             points_colour=_TRAINED_COLOUR,
             k=self.value("filters"),
-            ax=fig.add_axes([0.075, 0.15, 0.36, 0.78]),
+            ax=fig.add_axes([0.115, 0.15, 0.33, 0.78]),
         )
         # Plain text for the axis labels, and the maps' titles in the curves' colours
         # as the legend: laying out text is what a redraw costs most.
         label = {"fontsize": 9, "fontfamily": "DejaVu Sans"}
-        fig.text(0.255, 0.035, "maps kept k", ha="center", **label)
-        fig.text(0.012, 0.54, "share of variance lost", va="center", rotation=90, **label)
+        fig.text(0.28, 0.02, "maps kept k", ha="center", **label)
+        fig.text(0.015, 0.54, "share of variance lost", va="center", rotation=90, **label)
         shown = len(self.shown)
         style = {"max_maps": shown, "ncols": shown, "vmin": 0.0, "vmax": self._vmax}
         rows = [

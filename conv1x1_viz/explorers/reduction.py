@@ -102,7 +102,7 @@ class ReductionExplorer(Explorer):
             Preset(f"{name}: {n}", {"filters": n}, f"the tutorial's {name}, here {how}")
             for name, n, how in cases
         ]
-        self._setup({"filters": choice}, {"filters": filters}, (9.0, 3.9), presets=presets)
+        self._setup({"filters": choice}, {"filters": filters}, (5.8, 3.0), presets=presets)
 
     @property
     def after(self) -> np.ndarray:

@@ -50,7 +50,7 @@ CHROMIUM_ARGS = [
 
 # Every page: the same size and language, so screenshots compare across runs.
 CONTEXT_ARGS = {
-    "viewport": {"width": 1280, "height": 900},
+    "viewport": {"width": 1024, "height": 900},  # the narrowest laptop width checked
     "device_scale_factor": 1,
     "locale": "en-US",
 }

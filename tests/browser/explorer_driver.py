@@ -31,6 +31,7 @@ TOGGLED_CHECKBOXES = ("use_bias",)
 EXPLORER = contract.selector(contract.EXPLORER)
 EXPLORERS = ".jp-NotebookPanel:not(.lm-mod-hidden) " + EXPLORER
 READOUT = contract.selector(contract.READOUT)
+FIGURE = contract.selector(contract.FIGURE)
 STATE_SELECTORS = {"explorer": EXPLORER, "readout": READOUT, "sliderPrefix": contract.SLIDER_PREFIX}
 
 
@@ -126,13 +127,19 @@ def check_readout(where: str, oracle: Oracle, view: ExplorerView, action: str) -
 
 @dataclass
 class SliderTiming:
-    """Latencies (ms) from key press to updated readout for one slider of one explorer."""
+    """Latencies (ms) from key press to updated readout and to the new picture painted.
+
+    ``arrivals`` holds, per press, the time from the picture's message reaching ipympl to
+    its being painted: what decoding and drawing it in the page cost.
+    """
 
     notebook: str
     explorer: str
     slider: str
     latencies: list[float]
     values: list[int]
+    pictures: list[float]
+    arrivals: list[float]
 
     @property
     def median(self) -> float:
@@ -177,8 +184,11 @@ def drive_slider(
     explorer_el = explorer.element_handle()
     oracle = oracle_for(read_explorer(page, explorer_el).kind)
     handle, readout = _controls(explorer, where, key, ".noUi-handle")
-    call(page, "observeReadout", readout.element_handle())
+    figure = explorer.locator(FIGURE).first
+    call(page, "observeReadout", readout.element_handle(), figure.element_handle())
     latencies: list[float] = []
+    pictures: list[float] = []
+    arrivals: list[float] = []
     seen_values: list[int] = []
     direction = "ArrowRight"
     for press in range(presses):
@@ -211,7 +221,28 @@ def drive_slider(
         if not hits:
             raise AssertionError(f"{where}: could not time press {press + 1} on {key}")
         latencies.append(hits[0] - timing["key"])
-    return SliderTiming(notebook, label, key, latencies, seen_values)
+        painted = await_picture(page, where, f"press {press + 1} on {key}")
+        pictures.append(painted["images"][0] - painted["key"])
+        arrivals.append(painted["images"][0] - painted["messages"][0])
+    return SliderTiming(notebook, label, key, latencies, seen_values, pictures, arrivals)
+
+
+def await_picture(page, where: str, action: str, timeout_s: float = 10, quiet_ms: int = 60):
+    """Wait until a new picture of the watched figure was painted after the last key press.
+
+    Returns the page's timing record then. Fails when no picture came: the figure did not
+    follow the control.
+    """
+    try:
+        wait_for(page, "pictureSettled", quiet_ms, timeout_ms=timeout_s * 1000, polling=10)
+    except PlaywrightTimeoutError:
+        raise AssertionError(f"{where}: no new picture after {action}") from None
+    timing = call(page, "timing")
+    timing["images"] = [t for t in timing["images"] if t >= timing["key"]]
+    timing["messages"] = [t for t in timing["messages"] if t >= timing["key"]] or [
+        timing["images"][0]
+    ]
+    return timing
 
 
 def toggle_checkbox(page, explorer, notebook: str, label: str, key: str, timeout_s: float = 10):
@@ -239,19 +270,23 @@ def toggle_checkbox(page, explorer, notebook: str, label: str, key: str, timeout
 def latency_table(rows: list[SliderTiming]) -> str:
     """Markdown table of the slider timings (reported, never asserted)."""
     lines = [
-        "Key press → updated readout, measured in Chromium. Reported only: timings depend on",
-        "the machine and its load, and no test passes or fails on them.",
-        "Each press is made on a quiet kernel; the time runs from the keydown event to the first",
-        "change of the readout that shows the expected counts (computed with",
-        "conv1x1_viz.conv_params and conv_macs from the slider values and fixed sizes read in",
-        "the page), both taken with performance.now() in the page.",
+        "Key press → updated readout and → new picture, measured in Chromium. Reported only:",
+        "timings depend on the machine and its load, and no test passes or fails on them.",
+        "Each press is made on a quiet kernel. All times are taken with performance.now() in",
+        "the page, from the keydown event: to the first change of the readout that shows the",
+        "expected counts (computed with conv1x1_viz.conv_params and conv_macs from the slider",
+        "values and fixed sizes read in the page), and to the first paint of a new picture on",
+        "the explorer's canvas. 'in page' is the time from the picture's message reaching",
+        "ipympl to its paint: decoding and drawing it.",
         "",
-        "| notebook | explorer | slider | presses | median (ms) | max (ms) |",
-        "|---|---|---|---:|---:|---:|",
+        "| notebook | explorer | slider | presses | readout median (ms) | readout max (ms) "
+        "| picture median (ms) | picture max (ms) | in page median (ms) |",
+        "|---|---|---|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
         lines.append(
             f"| {r.notebook} | {r.explorer} | {r.slider} | {len(r.latencies)} "
-            f"| {r.median:.1f} | {r.worst:.1f} |"
+            f"| {r.median:.1f} | {r.worst:.1f} | {statistics.median(r.pictures):.1f} "
+            f"| {max(r.pictures):.1f} | {statistics.median(r.arrivals):.1f} |"
         )
     return "\n".join(lines) + "\n"

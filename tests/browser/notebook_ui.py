@@ -35,8 +35,7 @@ def open_notebook(page, server: LabServer, name: str, timeout_ms: float = 90_000
         page.locator(ACCEPT_DIALOG).first.click()
     else:
         raise AssertionError(f"{name}: JupyterLab kept asking which kernel to start")
-    # Give the page all the room: no side panels next to the notebook.
-    call(page, "collapseSidePanels")
+    # JupyterLab's default layout stays as a learner gets it: the file browser open.
 
 
 def menu_command(page, menu: str, command: str, attempts: int = 3) -> None:

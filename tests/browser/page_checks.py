@@ -212,3 +212,26 @@ def _cell_order(problem: str) -> int:
 def _short(text: str, limit: int = 400) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+#: Window widths a learner's laptop gives JupyterLab, file browser open (the default layout).
+LAPTOP_WIDTHS = (1024, 1280, 1366)
+
+
+def overflow_problems(page, widths=LAPTOP_WIDTHS) -> list[str]:
+    """Resize the window to each width and list every output wider than its cell there.
+
+    An output that needs horizontal scrolling, or a picture that sticks out of its cell,
+    is clipped for the learner. The window is left at the last width.
+    """
+    problems = []
+    height = page.viewport_size["height"]
+    for width in widths:
+        page.set_viewport_size({"width": width, "height": height})
+        page.wait_for_timeout(300)  # JupyterLab lays the panels out again on resize
+        for out in call(page, "overflowingOutputs") or []:
+            problems.append(
+                f"cell {out['index']}: at a {width}-px window an output reaches "
+                f"{out['reach']} px in a {out['width']}-px output area"
+            )
+    return problems

@@ -33,7 +33,7 @@ from .explorer_driver import (
 )
 from .js_loader import inject
 from .notebook_ui import open_notebook, run_all_cells, screenshot_notebook, wait_widgets_settled
-from .page_checks import page_problems, saved_expectations
+from .page_checks import overflow_problems, page_problems, saved_expectations
 
 
 def _report(title: str, lines: list[str]) -> str:
@@ -80,6 +80,9 @@ def test_notebook_runs_cleanly_and_explorers_respond(
     after = page_problems(page, log)
     if after.problems:
         pytest.fail(_report(f"{name}: problems after moving the sliders:", after.problems))
+    clipped = overflow_problems(page)
+    if clipped:
+        pytest.fail(_report(f"{name}: outputs do not fit the page:", clipped))
 
 
 def test_checker_reports_broken_widgets_and_errors(lab, lab_page):

@@ -95,3 +95,27 @@
   t.twoFrames = () =>
     new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
 })();
+
+// Outputs wider than their cell, as the page lays them out now: per output, its own width
+// and how far its content reaches (a scrollable overflow, or a picture or canvas sticking
+// out). Only the first few are reported.
+(() => {
+  const t = (window.c1x1Test = window.c1x1Test || {});
+  t.overflowingOutputs = () => {
+    const nb = t.notebookNode();
+    if (!nb) return null;
+    const found = [];
+    [...nb.querySelectorAll('.jp-Cell')].forEach((cell, index) => {
+      for (const out of cell.querySelectorAll('.jp-OutputArea-output')) {
+        const box = out.getBoundingClientRect();
+        if (!box.width) continue;
+        let reach = box.left + out.scrollWidth;
+        for (const el of out.querySelectorAll('canvas, img, svg, table, pre, .widget-box'))
+          reach = Math.max(reach, el.getBoundingClientRect().right);
+        if (reach > box.right + 1)
+          found.push({index, width: Math.round(box.width), reach: Math.round(reach - box.left)});
+      }
+    });
+    return found;
+  };
+})();

@@ -45,11 +45,35 @@
       readout.innerText !== a.beforeText && t.kernelIdle();
   };
 
-  // Record every change of `readout` and the time of the last keydown, with performance.now().
-  t.observeReadout = (readout) => {
+  // When a new picture reaches the page: ipympl turns each PNG it receives into a blob URL
+  // (`messages`), then paints the decoded picture on the figure's canvas (`images`). Both
+  // are recorded for the figure being watched (`t.latency.figure`), with performance.now().
+  if (!t.picturesPatched) {
+    t.picturesPatched = true;
+    const paint = CanvasRenderingContext2D.prototype.drawImage;
+    CanvasRenderingContext2D.prototype.drawImage = function (...args) {
+      const st = t.latency;
+      const result = paint.apply(this, args);
+      if (st && st.figure && st.figure.contains(this.canvas)) st.images.push(performance.now());
+      return result;
+    };
+    const makeUrl = URL.createObjectURL;
+    URL.createObjectURL = function (blob) {
+      const st = t.latency;
+      if (st && st.figure && blob && blob.type === 'image/png') st.messages.push(performance.now());
+      return makeUrl.call(this, blob);
+    };
+  }
+
+  // Record every change of `readout`, the pictures that reach `figure` (an element holding
+  // the explorer's canvas) and the time of the last keydown, with performance.now().
+  t.observeReadout = (readout, figure) => {
     const st = (t.latency = t.latency || {});
     if (st.observer) st.observer.disconnect();
     st.events = [];
+    st.images = [];
+    st.messages = [];
+    st.figure = figure || null;
     st.lastKey = null;
     st.observer = new MutationObserver(() => {
       st.events.push([performance.now(), readout.innerText]);
@@ -63,7 +87,23 @@
   };
   t.resetTiming = () => {
     t.latency.events = [];
+    t.latency.images = [];
+    t.latency.messages = [];
     t.latency.lastKey = null;
   };
-  t.timing = () => ({key: t.latency.lastKey, events: t.latency.events});
+  t.timing = () => ({key: t.latency.lastKey, events: t.latency.events,
+                     images: t.latency.images, messages: t.latency.messages});
+  // Whether a picture was painted after the last key press (and none for `quietMs` since).
+  t.pictureSettled = (quietMs) => {
+    const st = t.latency;
+    const last = st.images.length ? st.images[st.images.length - 1] : null;
+    return last !== null && st.lastKey !== null && last >= st.lastKey &&
+      performance.now() - last >= quietMs && t.kernelIdle();
+  };
+  // The figure's picture as the learner sees it: its canvas as a PNG data URL.
+  t.figurePicture = (figure) => {
+    const canvases = [...figure.querySelectorAll('canvas')];
+    const c = canvases.find((x) => x.width > 0 && x.height > 0 && x.offsetParent !== null);
+    return c ? c.toDataURL('image/png') : null;
+  };
 })();

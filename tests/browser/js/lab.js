@@ -47,11 +47,6 @@
     return false;
   };
 
-  t.collapseSidePanels = () => {
-    const s = window.jupyterapp.shell;
-    s.collapseLeft();
-    s.collapseRight();
-  };
 
   // Kernel status and, per code cell, whether it is empty, its execution count and prompt.
   t.runState = () => {
