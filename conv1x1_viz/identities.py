@@ -17,6 +17,7 @@ Everything here is stride 1 and channels last, ``(..., H, W, C)``, as in Keras.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import NamedTuple
 
 import numpy as np
@@ -28,6 +29,7 @@ __all__ = [
     "ChannelFactorisation",
     "average_pool",
     "channel_factorisation",
+    "channel_factorisations",
     "channel_matrix",
     "conv_as_shifted_1x1",
     "shifted_copies",
@@ -299,9 +301,35 @@ def channel_factorisation(kernel: np.ndarray, rank: int) -> ChannelFactorisation
     >>> bool(np.allclose(full.combined(), kernel)), full.relative_error < 1e-12
     (True, True)
     """
+    return channel_factorisations(kernel, [rank])[0]
+
+
+def channel_factorisations(kernel: np.ndarray, ranks: Sequence[int]) -> list[ChannelFactorisation]:
+    """Return :func:`channel_factorisation` for several widths, from one decomposition.
+
+    Parameters
+    ----------
+    kernel : array, shape (k, k, C_in, C_out)
+    ranks : sequence of int
+        Widths of the reduction, each 1 … C_in.
+
+    Returns
+    -------
+    list of ChannelFactorisation
+        One per width, in the order given.
+
+    Examples
+    --------
+    >>> kernel = np.random.default_rng(0).normal(size=(3, 3, 8, 4))
+    >>> [f.rank for f in channel_factorisations(kernel, [2, 4])]
+    [2, 4]
+    """
     kernel = _kernel(kernel)
     k, _, c_in, c_out = kernel.shape
-    r = whole_number("rank", rank, 1, c_in)
+    widths = [whole_number("rank", r, 1, c_in) for r in ranks]
     u, s, vt = np.linalg.svd(channel_matrix(kernel), full_matrices=False)
-    after = (s[:r, None] * vt[:r]).reshape(r, k, k, c_out)
-    return ChannelFactorisation(u[:, :r], np.moveaxis(after, 0, 2), s)
+    found = []
+    for r in widths:
+        after = (s[:r, None] * vt[:r]).reshape(r, k, k, c_out)
+        found.append(ChannelFactorisation(u[:, :r], np.moveaxis(after, 0, 2), s))
+    return found

@@ -5,6 +5,7 @@ from conv1x1_viz import conv1x1, conv2d_reference, conv_macs
 from conv1x1_viz.identities import (
     average_pool,
     channel_factorisation,
+    channel_factorisations,
     channel_matrix,
     conv_as_shifted_1x1,
     shifted_copies,
@@ -81,6 +82,18 @@ def test_channel_factorisation_error_is_the_dropped_singular_values(rng):
     # A kernel that is already a 1×1 reduction to 3 maps, then 3×3, is rebuilt exactly.
     low = np.einsum("cr,ijro->ijco", rng.normal(size=(10, 3)), rng.normal(size=(3, 3, 3, 7)))
     assert channel_factorisation(low, 3).relative_error < 1e-7
+
+
+def test_several_widths_from_one_decomposition(rng):
+    kernel = rng.normal(size=(3, 3, 6, 5))
+    many = channel_factorisations(kernel, [5, 1, 3])
+    assert [f.rank for f in many] == [5, 1, 3]
+    for fact in many:
+        one = channel_factorisation(kernel, fact.rank)
+        np.testing.assert_allclose(fact.combined(), one.combined())
+        assert fact.relative_error == pytest.approx(one.relative_error)
+    with pytest.raises(ValueError, match="rank must be"):
+        channel_factorisations(kernel, [2, 7])
 
 
 def test_channel_matrix_rows_are_input_channels():
