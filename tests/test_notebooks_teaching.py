@@ -1,0 +1,258 @@
+"""What the notebooks teach, read from the stored files.
+
+Slips a close reading once found must not come back; conventions are stated where the
+learner reads them; no exercise shows its answer unasked; every question closes with a
+folded worked solution; and notebook 07's table lists every reader question with a link
+to where it is answered.
+"""
+
+import json
+import re
+
+import pytest
+
+from tests.test_notebooks_stored import NOTEBOOKS
+
+NOTEBOOK_DIR = NOTEBOOKS[0].parent
+DETAILS = re.compile(r"<details>(.*?)</details>", re.S)
+
+
+def _cells(path):
+    return json.loads(path.read_text())["cells"]
+
+
+def _joined(value):
+    return "".join(value) if isinstance(value, list) else value
+
+
+def _outputs(cell):
+    return cell.get("outputs", []) if cell["cell_type"] == "code" else []
+
+
+def _texts(path):
+    """Every text a reader meets: markdown, code, printed and displayed outputs."""
+    for cell in _cells(path):
+        yield _joined(cell["source"])
+        for out in _outputs(cell):
+            if "text" in out:
+                yield _joined(out["text"])
+            for mime in ("text/plain", "text/markdown", "text/html"):
+                if mime in out.get("data", {}):
+                    yield _joined(out["data"][mime])
+
+
+def _sentences(text):
+    flat = re.sub(r"\s+", " ", text)
+    return re.split(r"(?<=[.!?:;])\s+(?=[A-Z*(`\"'“])", flat)
+
+
+# A phrase, and what must be in the same sentence for it to be true (None: never true).
+SLIPS = [
+    # 03 once said that NiN "and every architecture after it" put a ReLU after 1×1 layers.
+    (r"every architecture after it", None),
+    # Filter depth is fixed by the input only in a standard, ungrouped convolution.
+    (r"not something you choose", r"standard|ungrouped"),
+    (r"always reaches through|always as deep as|always the depth of", r"standard|ungrouped"),
+    # On a logarithmic axis a ratio is a difference of lengths, not a length.
+    (r"equal ratios look equally long", None),
+    # Only an invertible matrix, and only before a ReLU, keeps all the information.
+    (r"view of the same information", r"invertible"),
+    # For a 1×1 kernel, padding changes nothing; "same" is not why the size is kept.
+    (r"""1×1 (?:layer|filter) with ['"“`]*same['"”`]* padding""", None),
+    (r"""['"“`]*same['"”`]* padding,? (?:and stride 1 )?keeps""", r"whatever|any padding|valid"),
+    # 06 measured a wide 1×1 layer at the highest rate: narrow layers are the slow ones.
+    (r"1×1 layer runs at a lower rate", r"narrow"),
+]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_slips_do_not_come_back(path):
+    found = []
+    for text in _texts(path):
+        for sentence in _sentences(text):
+            for phrase, unless in SLIPS:
+                if re.search(phrase, sentence, re.I) and not (
+                    unless and re.search(unless, sentence, re.I)
+                ):
+                    found.append(sentence[:160])
+    assert found == []
+
+
+def test_slip_patterns_catch_the_old_sentences():
+    old = [
+        "This is why Network in Network and every architecture after it put a ReLU after them.",
+        "The depth of a filter is not something you choose: it is the depth of the input.",
+        "The bars below show the two designs (the axis is logarithmic, so equal ratios look "
+        "equally long).",
+        "Any other 512×512 matrix remixes the maps, just a different view of the same information.",
+        "A 1×1 layer with 'same' padding and stride 1 keeps the height and width.",
+        "Explain why a 1×1 layer runs at a lower rate than a 5×5 layer.",
+    ]
+    for sentence in old:
+        assert any(
+            re.search(p, sentence, re.I) and not (u and re.search(u, sentence, re.I))
+            for p, u in SLIPS
+        ), sentence
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_cost_bars_are_drawn_on_a_linear_scale(path):
+    # A ratio shows honestly as a ratio of lengths only on a linear axis.
+    for cell in _cells(path):
+        source = _joined(cell["source"])
+        for call in re.findall(r"draw_cost_comparison\((.*?)\)\n", source, re.S):
+            assert "log=False" in call, call[:120]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_exercises_keep_their_answers_folded(path):
+    checks = [c for c in _cells(path) if "check_prediction(" in _joined(c["source"])]
+    for cell in checks:
+        tags = cell["metadata"].get("tags", [])
+        for out in _outputs(cell):
+            printed = _joined(out.get("text", ""))
+            assert "The answer is" not in printed
+            data = out.get("data", {})
+            if "text/html" not in data or "nbval-ignore-output" in tags:
+                continue
+            html, plain = _joined(data["text/html"]), _joined(data["text/plain"])
+            assert plain.startswith("No guess yet")
+            assert "The answer is" not in plain
+            hidden = "".join(DETAILS.findall(html))
+            assert "The answer is" in hidden
+            assert "The answer is" not in DETAILS.sub("", html)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_checking_code_is_folded_in_jupyterlab(path):
+    # The explanation passed to check_prediction often states the answer in words.
+    for cell in _cells(path):
+        source = _joined(cell["source"])
+        if "check_prediction(" in source and "nbval-ignore-output" not in cell["metadata"].get(
+            "tags", []
+        ):
+            assert cell["metadata"].get("jupyter", {}).get("source_hidden") is True, source[:80]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_prose_says_its_numbers_instead_of_pointing_at_them(path):
+    # "Wins by the ratio printed above": a sentence that needs a number renders it from code.
+    markdown = " ".join(_joined(c["source"]) for c in _cells(path) if c["cell_type"] == "markdown")
+    pointers = r"(?:ratio|amount|count|number) printed above|says by how much|by the amount"
+    assert re.findall(pointers, re.sub(r"\s+", " ", markdown)) == []
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_folded_text_stays_out_of_plain_text(path):
+    for cell in _cells(path):
+        for out in _outputs(cell):
+            data = out.get("data", {})
+            for inner in DETAILS.findall(_joined(data.get("text/html", ""))):
+                body = re.sub(r"<[^>]+>", "", inner.split("</summary>", 1)[-1]).strip()
+                assert body[:60] not in _joined(data.get("text/plain", ""))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_question_to_try_has_a_folded_worked_solution(path):
+    cells = _cells(path)
+    start = next(
+        i
+        for i, c in enumerate(cells)
+        if c["cell_type"] == "markdown" and "## A question to try" in _joined(c["source"])
+    )
+    htmls = [
+        _joined(out["data"]["text/html"])
+        for c in cells[start + 1 :]
+        for out in _outputs(c)
+        if "text/html" in out.get("data", {})
+    ]
+    assert any("<summary>Show a worked solution</summary>" in h for h in htmls)
+
+
+def _notebook(prefix):
+    return next(p for p in NOTEBOOKS if p.name.startswith(prefix))
+
+
+def _all_text(path):
+    return re.sub(r"\s+", " ", "\n".join(_texts(path)))
+
+
+def test_conventions_are_stated_where_the_learner_counts():
+    for prefix in ("00", "02"):
+        text = _all_text(_notebook(prefix))
+        assert re.search(r"counted once", text), prefix
+        assert re.search(r"[Bb]ias(es| additions) (are )?not counted in MACs", text), prefix
+        assert re.search(r"FLOPs[^.]*2 × MACs", text), prefix
+
+
+def test_seed_slips_are_flagged_in_the_open():
+    text = _all_text(_notebook("05"))
+    # The article's "120.422 million operations" are multiply-accumulates.
+    assert re.search(r"120\.422 million operations\S* They are multiply-accumulates", text)
+    # The tutorial's "5×5 and 7×7" reductions, and its pooling projection that "increases".
+    assert re.search(r"5×5 and\s+7×7[^.]*\. That is a slip", text)
+    assert re.search(r"\*increase\*[^.]*\. In inception \(3a\) it does the opposite", text)
+    assert "about one million" in _all_text(_notebook("02"))
+
+
+# One key phrase per question in the tutorial's comments, in the order they were asked.
+READER_QUESTIONS = [
+    "temporal convolution network",
+    "semantic segmentation",
+    '"dynamic" pooling',
+    "feature maps that each block",
+    '"a single weight for each channel"',
+    "PyTorch",
+    "`Dense(512)`",
+    "comparable results",
+    '"applied at a depth of 64"',
+    "SRCNN",
+    "bottleneck residual block",
+    "first layer's parameter count",
+    "64 maps of 512 channels",
+    "another site's question",
+    "as deep as its input",
+    "42",
+    "1×1 layer arrive at its parameter count",
+    "algorithm computes a 1×1 convolution",
+    '"one-to-one projection"',
+    "`tensor.sum(axis)`",
+]
+LINK = re.compile(r"\[(\d\d) · ([^\]]+)\]\((\d\d_\w+\.ipynb)\)")
+SECTION = re.compile(r"§(\d+) · ([^|;]+?)\s*(?=\||;|$)")
+
+
+def _headings(path):
+    text = "\n".join(_joined(c["source"]) for c in _cells(path) if c["cell_type"] == "markdown")
+    return [re.sub(r"^#+\s*", "", h).strip() for h in re.findall(r"^#{2,3} .*$", text, re.M)]
+
+
+def test_07_table_lists_every_reader_question_and_where_it_is_answered():
+    path = _notebook("07")
+    table = next(
+        _joined(c["source"])
+        for c in _cells(path)
+        if c["cell_type"] == "markdown"
+        and "## The questions, and where they are answered" in _joined(c["source"])
+    )
+    rows = [r for r in table.splitlines() if re.match(r"\| \d+ \|", r)]
+    assert len(rows) == len(READER_QUESTIONS)
+    for key, row in zip(READER_QUESTIONS, rows, strict=True):
+        _, number, question, where, _ = (cell.strip() for cell in row.split("|"))
+        assert key in question, (number, question)
+        links, sections = LINK.findall(where), SECTION.findall(where)
+        if not links and not sections:
+            assert "not about 1×1 layers" in where, row
+        for prefix, title, target in links:
+            target_path = NOTEBOOK_DIR / target
+            assert target.startswith(prefix) and target_path.exists(), target
+            assert any(h.startswith(title) for h in _headings(target_path)), (target, title)
+        for number_, title in sections:
+            assert f"{number_} · {title}" in _headings(path), title
+
+
+def test_07_keeps_no_section_that_only_repeats_earlier_notebooks():
+    headings = _headings(_notebook("07"))
+    assert not any("How deep is a filter" in h for h in headings)
+    assert not any("parameter counts come from" in h for h in headings)
+    assert not any("How is a 1×1 layer computed" in h for h in headings)

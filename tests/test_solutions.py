@@ -1,0 +1,130 @@
+import itertools
+import math
+
+import numpy as np
+import pytest
+
+from conv1x1_viz import alexnet_architecture, conv_params, squeezenet_architecture
+from conv1x1_viz.prose import Folded
+from conv1x1_viz.solutions import (
+    SUMMARY,
+    break_even_reduction,
+    solution_00,
+    solution_01,
+    solution_02,
+    solution_03,
+    solution_04,
+    solution_05,
+    solution_06,
+    solution_07,
+)
+
+
+def _maps(rng, rank=None):
+    pixels = rng.normal(size=(32 * 32, rank or 48))
+    if rank:
+        pixels = pixels @ rng.normal(size=(rank, 48))
+    return pixels.reshape(32, 32, 48)
+
+
+@pytest.fixture
+def solutions(rng):
+    kernel, bias = rng.normal(size=(1, 1, 48, 6)), rng.normal(size=6)
+    return {
+        "00": solution_00(),
+        "01": solution_01(),
+        "02": solution_02(),
+        "03": solution_03(),
+        "04": solution_04(_maps(rng), kernel, bias),
+        "05": solution_05(),
+        "06": solution_06(),
+        "07": solution_07(),
+    }
+
+
+def test_every_solution_is_folded_and_hides_its_body(solutions):
+    for name, solution in solutions.items():
+        assert isinstance(solution, Folded), name
+        assert solution.summary == SUMMARY
+        plain = repr(solution)
+        assert solution.text[:40] not in plain
+        assert not any(ch.isdigit() for ch in plain), (name, plain)
+
+
+@pytest.mark.parametrize(
+    ("shape", "filters", "k"),
+    [((256, 256, 512), 64, 7), ((28, 28, 192), 32, 5), ((8, 8, 64), 16, 3)],
+)
+def test_break_even_width_separates_saving_from_losing(shape, filters, k):
+    r = break_even_reduction(shape, filters, k)
+    direct = conv_params(k, shape[2], filters)
+
+    def reduced(width):
+        return conv_params(1, shape[2], width) + conv_params(k, width, filters)
+
+    assert reduced(math.floor(r)) <= direct < reduced(math.ceil(r))
+    assert r < shape[2]
+
+
+def test_solution_02_states_the_break_even_width():
+    r = break_even_reduction()
+    assert f"**r ≈ {r:.2f}**" in solution_02().text
+    assert round(r) == 440  # the figure, from the formula
+
+
+def test_solution_00_twins_have_equal_counts():
+    text = solution_00(depth=10, filters=7).text
+    assert f"= {conv_params(3, 10, 7):,}" in text
+    assert conv_params(3, 10, 7) == conv_params(1, 90, 7)
+
+
+def test_solution_01_gray_sees_nothing_colour_sees_the_edge():
+    text = solution_01().text
+    assert "gray filter: largest answer 0.000" in text
+    assert "colour filter: largest answer 0.000" not in text
+
+
+def test_solution_03_negative_checks_out():
+    assert "equal to 1 − x at every pixel: True" in solution_03().text
+
+
+def test_solution_04_rebuild_is_exact_only_for_low_rank_maps(rng):
+    kernel, bias = rng.normal(size=(1, 1, 48, 6)), rng.normal(size=6)
+    assert "leaves 0.0% of their variance" in solution_04(_maps(rng, rank=6), kernel, bias).text
+    assert "leaves 0.0% of their variance" not in solution_04(_maps(rng), kernel, bias).text
+
+
+def test_solution_05_spends_the_whole_budget():
+    text = solution_05().text
+    for arch in (squeezenet_architecture(), alexnet_architecture()):
+        assert f"{arch.total_macs:,} MACs in all" in text
+    assert "maps of 55×55" in text and "fully connected" in text
+
+
+@pytest.mark.parametrize("width", [8, 16])
+def test_solution_06_probabilities_by_enumeration(width):
+    quarter = width // 4
+    if width == 8:
+        patterns = list(itertools.product((0, 1), repeat=width))
+        p = sum(sum(kept) <= quarter for kept in patterns) / len(patterns)
+    else:  # enumeration by counts, independent of the closed form's range
+        p = sum(math.comb(width, j) for j in range(width + 1) if j <= quarter) / 2**width
+    assert f"keeps {quarter} or fewer with probability {p:.1%}" in solution_06().text
+
+
+def test_solution_06_lists_measured_accuracies_when_given():
+    text = solution_06({"plain": 0.5, "with ReLU": 0.25}).text
+    assert "- plain: 0.500" in text and "- with ReLU: 0.250" in text
+    assert "What this machine measured" not in solution_06().text
+
+
+def test_solution_04_uses_the_rank_of_the_weights(rng):
+    kernel = np.zeros((1, 1, 48, 6))
+    kernel[0, 0, :3, :3] = np.eye(3)  # rank 3
+    assert "W has rank 3" in solution_04(_maps(rng), kernel, np.zeros(6)).text
+
+
+def test_solution_07_poke_stays_put_mirror_moves():
+    text = solution_07(size=10, row=2, col=1).text
+    assert "changes output pixel(s) [[2, 1]]" in text
+    assert "changes pixel(s) [[2, 8]]" in text
