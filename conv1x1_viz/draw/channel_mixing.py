@@ -141,9 +141,12 @@ class ChannelMixingArtists:
         top = layout.x_extent[3]
         self.titles["x"].set_text(f"x: {where}, {format_count(c_in)} channels")
         self.titles["x"].set_position((0.0, top + 0.15))
-        self.titles["weights"].set_text(f"W: {format_count(c_out)} × {format_count(c_in)}")
+        # Drawn one row per filter: W.T. The caption gives W's own shape, Keras' (C_in, C_out).
+        self.titles["weights"].set_text(
+            f"W.T, one row per filter (W has shape ({format_count(c_in)}, {format_count(c_out)}))"
+        )
         self.titles["weights"].set_position((0.0, -0.15))
-        self.titles["y"].set_text("y = W·x")
+        self.titles["y"].set_text("y = x @ W")
         self.titles["y"].set_position((layout.y_extent[0] - 0.1, layout.y_extent[3] + 0.15))
         digits = self.style["digits"]
         self.sum_text.set_text(
@@ -205,8 +208,9 @@ def draw_channel_mixing(
     """Draw one pixel's channels going through a 1×1 layer as a matrix product.
 
     The ``C_in`` channel values ``x`` are a row, each over the column of weights it
-    multiplies; the weight matrix is a ``C_out × C_in`` heat map, one row per
-    filter; the ``C_out`` outputs ``y = W·x`` are a column, each beside its row. The
+    multiplies; the weight matrix ``W``, of shape ``(C_in, C_out)`` as Keras stores it,
+    is drawn transposed, one row per filter; the ``C_out`` outputs ``y = x @ W`` are a
+    column, each beside its row. The
     highlighted output's row of weights and its value are outlined, and its
     weighted sum is written out underneath.
 
