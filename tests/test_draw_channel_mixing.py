@@ -37,7 +37,7 @@ def test_channel_mixing_highlights_the_row_behind_an_output(ax, rng):
 
 
 @pytest.mark.parametrize(
-    ("values", "shown"), [("row", 4 + 4 + 1), ("all", 4 + 12 + 3), ("none", 0)]
+    ("values", "shown"), [("row", 4 + 4 + 3), ("all", 4 + 12 + 3), ("none", 0)]
 )
 def test_channel_mixing_prints_values(ax, rng, values, shown):
     artists = draw_channel_mixing(rng.normal(size=4), rng.normal(size=(4, 3)), ax=ax, values=values)
@@ -81,3 +81,14 @@ def test_channel_mixing_fixed_colour_limits(ax):
 def test_channel_mixing_rejects_bad_arguments(ax, x, w, kwargs, message):
     with pytest.raises(ValueError, match=message):
         draw_channel_mixing(x, w, ax=ax, **kwargs)
+
+
+def test_channel_mixing_weights_get_a_colour_scale(ax, rng):
+    # Only one row of weights has its numbers printed: the colours need a scale.
+    artists = draw_channel_mixing(
+        rng.normal(size=4), rng.normal(size=(4, 3)), ax=ax, weight_limit=2.0, colorbar=True
+    )
+    assert artists.colorbar.mappable is artists.weight_image
+    assert artists.colorbar.vmin == -2.0 and artists.colorbar.vmax == 2.0
+    with pytest.raises(ValueError, match="colorbar needs a fixed weight_limit"):
+        draw_channel_mixing(rng.normal(size=4), rng.normal(size=(4, 3)), ax=ax, colorbar=True)

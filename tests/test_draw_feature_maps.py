@@ -73,3 +73,11 @@ def test_feature_map_grid_scales(ax, rng):
 def test_feature_map_grid_rejects_bad_arguments(ax, maps, kwargs, message):
     with pytest.raises(ValueError, match=message):
         draw_feature_map_grid(maps, ax=ax, **kwargs)
+
+
+def test_feature_map_grid_can_explain_its_colours(ax, rng):
+    artists = draw_feature_map_grid(rng.random((6, 6, 5)), vmin=0.0, vmax=1.0, colorbar=True, ax=ax)
+    assert artists.colorbar.mappable is artists.image
+    assert (artists.colorbar.vmin, artists.colorbar.vmax) == (0.0, 1.0)
+    with pytest.raises(ValueError, match="colorbar needs share_scale=True and fixed vmin"):
+        draw_feature_map_grid(rng.random((6, 6, 5)), colorbar=True, ax=ax)

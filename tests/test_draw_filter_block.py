@@ -92,3 +92,10 @@ def test_filter_block_uses_the_current_axes_by_default():
 def test_filter_block_rejects_bad_arguments(args, kwargs, message):
     with pytest.raises(ValueError, match=message):
         draw_filter_block(*args, **kwargs)
+
+
+def test_filter_block_says_it_is_not_to_scale(ax):
+    from conv1x1_viz.draw.filter_block import NOT_TO_SCALE
+
+    artists = draw_filter_block((256, 256, 512), kernel_size=7, filters=64, ax=ax)
+    assert artists.scale_note.get_text() == NOT_TO_SCALE and artists.scale_note.get_visible()

@@ -155,3 +155,46 @@ def test_mixing_explorer_stays_drawable(kwargs):
     message = rf"{key} must be a whole number 1 … 64 \(the weight matrix is drawn cell by cell\)"
     with pytest.raises(ValueError, match=message):
         MixingExplorer(**kwargs)
+
+
+def _press(explorer, ax, x, y, name="button_press_event"):
+    """Send the figure a mouse event at (x, y) in ``ax``'s data units, as ipympl would."""
+    from matplotlib.backend_bases import MouseEvent
+
+    px, py = ax.transData.transform((x, y))
+    explorer.fig.canvas.callbacks.process(
+        name, MouseEvent(name, explorer.fig.canvas, px, py, button=1)
+    )
+
+
+def test_mixing_explorer_picks_the_pixel_clicked_on_the_photo():
+    explorer = MixingExplorer()
+    _press(explorer, explorer.picture_ax, 5, 9)  # x is the column, y the row
+    assert (explorer.value("row"), explorer.value("col")) == (9, 5)
+    assert "Pixel (9, 5)" in readout_text(explorer) and not explorer.errors.outputs
+    # A click on a row of weights highlights that output.
+    layout = explorer.mixing.layout
+    _press(explorer, explorer.mixing.ax, 0.5, layout.weight_extent[3] - 2.5)
+    assert explorer.value("output") == 2
+
+
+def test_mixing_explorer_writes_out_the_term_under_the_mouse():
+    explorer = MixingExplorer()
+    layout = explorer.mixing.layout
+    c_out = int(layout.weight_extent[3])
+    _press(explorer, explorer.mixing.ax, 3.5, c_out - 1.5, "motion_notify_event")  # W[3, 1]
+    assert explorer.term == (3, 1)
+    r, c = explorer.pixel()
+    w, x = explorer.weights[3, 1], explorer.features[r, c, 3]
+    assert f"W[3, 1]·x[3] = {w:.2f}·{x:.2f} = {w * x:.2f}".replace("-", "−") in explorer.summary()
+    boxes = explorer.mixing.term_boxes
+    assert all(b.get_visible() for b in boxes) and boxes[1].get_xy() == (3, c_out - 2)
+    _press(explorer, explorer.picture_ax, 1, 1, "motion_notify_event")  # off the product
+    assert explorer.term is None and not any(b.get_visible() for b in boxes)
+    assert "Term under the mouse" not in explorer.summary()
+
+
+def test_mixing_explorer_weights_have_a_colour_scale():
+    explorer = MixingExplorer()
+    limit = float(np.abs(explorer.weights).max())
+    assert (explorer.mixing.colorbar.vmin, explorer.mixing.colorbar.vmax) == (-limit, limit)

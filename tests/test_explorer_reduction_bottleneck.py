@@ -128,3 +128,23 @@ def test_bottleneck_reduction_never_exceeds_the_input_depth():
     assert largest() == 1024 and explorer.sliders["reduction"].value == 64
     with pytest.raises(ValueError, match="reduction must be one of 1, 2, .*, 192, got 256"):
         BottleneckExplorer(in_channels=192, reduction=256)
+
+
+def test_reduction_explorer_shows_the_weights_of_the_map_clicked():
+    from matplotlib.backend_bases import MouseEvent
+
+    explorer = ReductionExplorer()
+    left, right, bottom, top = explorer.after_grid.map_extent(3)
+    px, py = explorer.after_grid.ax.transData.transform(((left + right) / 2, (bottom + top) / 2))
+    click = MouseEvent("button_press_event", explorer.fig.canvas, px, py, button=1)
+    explorer.fig.canvas.callbacks.process("button_press_event", click)
+    assert explorer.selected == 3 and not explorer.errors.outputs
+    w = explorer.weights[:, 3]
+    shown = [float(t.get_text().replace("−", "-")) for t in explorer.weight_labels]
+    np.testing.assert_allclose(shown, w[: len(shown)], atol=0.005)
+    top_map = int(np.argmax(np.abs(w)))
+    assert f"largest in size is for map {top_map}" in explorer.summary()
+    explorer.fig.canvas.callbacks.process("button_press_event", click)  # again: cleared
+    assert explorer.selected is None and not any(t.get_visible() for t in explorer.weight_labels)
+    # Every heat map whose values are not printed has its colour scale.
+    assert explorer.before_grid.colorbar is not None and explorer.after_grid.colorbar is not None

@@ -17,7 +17,7 @@ from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 
 from conv1x1_viz.arithmetic import conv1x1
-from conv1x1_viz.draw.common import _axes, _colormap, _style, _text
+from conv1x1_viz.draw.common import _axes, _colormap, _style, _text, colour_bar
 from conv1x1_viz.formulas import dot_formula, format_count
 from conv1x1_viz.geometry import MixingLayout, mixing_layout
 from conv1x1_viz.validation import whole_number
@@ -64,6 +64,9 @@ class ChannelMixingArtists:
         output) and the outputs (a column).
     x_box, row_box, y_box : matplotlib.patches.Rectangle
         Highlights: the input row, the highlighted output's weights and that output.
+    term_boxes : tuple of two matplotlib.patches.Rectangle
+        Around one term of a sum, ``x[i]`` and ``W[i, j]``, when one is shown
+        (:meth:`show_term`); hidden otherwise.
     titles : dict of str to matplotlib.text.Text
         ``"x"``, ``"weights"`` and ``"y"`` captions with the sizes.
     sum_text : matplotlib.text.Text
@@ -81,6 +84,9 @@ class ChannelMixingArtists:
         The outputs last drawn, shape (C_out,).
     layout : MixingLayout or None
         The geometry last drawn.
+    colorbar : matplotlib.colorbar.Colorbar or None
+        The weights' colour scale, when one was asked for (only the highlighted row of
+        weights has its numbers printed).
     """
 
     ax: Axes
@@ -90,6 +96,7 @@ class ChannelMixingArtists:
     x_box: Rectangle
     row_box: Rectangle
     y_box: Rectangle
+    term_boxes: tuple[Rectangle, Rectangle]
     titles: dict[str, Text]
     sum_text: Text
     values: list[Text] = field(default_factory=list)
@@ -97,6 +104,7 @@ class ChannelMixingArtists:
     style: dict[str, Any] = field(default_factory=dict)
     y: np.ndarray = field(default_factory=lambda: np.zeros(0))
     layout: MixingLayout | None = None
+    colorbar: Any = None
 
     def update(
         self,
@@ -160,6 +168,36 @@ class ChannelMixingArtists:
         self.y, self.layout = y, layout
         return y
 
+    def reserve_values(self, count: int) -> None:
+        """Have at least ``count`` text artists ready for the numbers in the cells.
+
+        More are made when a larger matrix needs them; a caller that redraws only the
+        artists it knows (an explorer) reserves as many as its largest matrix needs.
+        """
+        while len(self.values) < count:
+            size = self.style["value_fontsize"]
+            text = _text(self.ax, 0, 0, ha="center", va="center", fontsize=size)
+            text.set_visible(False)
+            self.values.append(text)
+
+    def show_term(self, channel: int | None, output: int = 0) -> None:
+        """Outline ``x[channel]`` and ``W[channel, output]``, one term of ``y[output]``.
+
+        ``channel=None`` hides the outlines.
+        """
+        if channel is None or self.layout is None:
+            for box in self.term_boxes:
+                box.set_visible(False)
+            return
+        c_in, c_out = int(self.layout.weight_extent[1]), int(self.layout.weight_extent[3])
+        channel = whole_number("channel", channel, 0, c_in - 1)
+        output = whole_number("output", output, 0, c_out - 1)
+        x_box, w_box = self.term_boxes
+        x_box.set_bounds(channel, self.layout.x_extent[2], 1, 1)
+        w_box.set_bounds(channel, c_out - 1 - output, 1, 1)
+        for box in self.term_boxes:
+            box.set_visible(True)
+
     def _annotate(
         self, x: np.ndarray, w: np.ndarray, y: np.ndarray, highlight: int, layout: MixingLayout
     ) -> None:
@@ -178,10 +216,10 @@ class ChannelMixingArtists:
             for i in rows:
                 row_mid = c_out - i - 0.5
                 cells += [(j + 0.5, row_mid, w[j, i], lim["weights"]) for j in range(c_in)]
-                cells.append((layout.y_extent[0] + 0.5, row_mid, y[i], lim["y"]))
-        while len(self.values) < len(cells):
-            size = self.style["value_fontsize"]
-            self.values.append(_text(self.ax, 0, 0, ha="center", va="center", fontsize=size))
+            # Every output is printed: the column of outputs needs no colour scale.
+            y_mid = layout.y_extent[0] + 0.5
+            cells += [(y_mid, c_out - i - 0.5, y[i], lim["y"]) for i in range(c_out)]
+        self.reserve_values(len(cells))
         digits = self.style["digits"]
         for text, cell in zip(self.values, cells, strict=False):
             cx, cy, value, limit = cell
@@ -202,6 +240,7 @@ def draw_channel_mixing(
     x_limit: float | None = None,
     weight_limit: float | None = None,
     y_limit: float | None = None,
+    colorbar: bool = False,
     ax: Axes | None = None,
     **style: Any,
 ) -> ChannelMixingArtists:
@@ -228,6 +267,9 @@ def draw_channel_mixing(
     x_limit, weight_limit, y_limit : float, optional
         Fixed symmetric colour limits (``-limit … limit``); by default each is fitted
         to the values drawn. Widgets fix them so colours mean the same on every tick.
+    colorbar : bool, default False
+        Add a colour scale for the weights right of the drawing; it needs a fixed
+        ``weight_limit``, so that it stays true on every update.
     ax : matplotlib.axes.Axes, optional
         Where to draw; the current axes by default. Its frame is hidden.
     **style
@@ -278,6 +320,12 @@ def draw_channel_mixing(
         ax.add_patch(rect)
         return rect
 
+    def term_box() -> Rectangle:
+        rect = Rectangle((0, 0), 1, 1, fill=False, edgecolor="#ffb000", linewidth=2.6, zorder=6)
+        rect.set_visible(False)
+        ax.add_patch(rect)
+        return rect
+
     fs = s["fontsize"]
     artists = ChannelMixingArtists(
         ax=ax,
@@ -287,6 +335,7 @@ def draw_channel_mixing(
         x_box=box(1.2),
         row_box=box(2.2),
         y_box=box(2.2),
+        term_boxes=(term_box(), term_box()),
         titles={
             "x": _text(ax, 0, 0, ha="left", va="bottom", fontsize=fs),
             "weights": _text(ax, 0, 0, ha="left", va="top", fontsize=fs),
@@ -298,4 +347,8 @@ def draw_channel_mixing(
     )
     ax.set_axis_off()
     artists.update(x, weights, highlight, pixel=pixel)
+    if colorbar:
+        if weight_limit is None:
+            raise ValueError("colorbar needs a fixed weight_limit")
+        artists.colorbar = colour_bar(ax, artists.weight_image, label="weight")
     return artists

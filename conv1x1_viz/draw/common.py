@@ -21,7 +21,7 @@ from matplotlib.transforms import ScaledTranslation
 
 from conv1x1_viz.draw.fast_text import add_fast_text
 
-__all__ = ["FONT", "artists_of", "fixed_title"]
+__all__ = ["FONT", "artists_of", "colour_bar", "fixed_title"]
 
 #: The font family every text artist uses (shipped with matplotlib).
 FONT = "DejaVu Sans"
@@ -159,3 +159,32 @@ def artists_of(drawing: Any) -> list[Artist]:
     for field in dataclasses.fields(drawing):
         walk(getattr(drawing, field.name))
     return found
+
+
+def colour_bar(ax: Axes, mappable: Any, *, label: str = "", fontsize: float = 7) -> Any:
+    """Add a slim colour bar just right of ``ax``, for a heat map whose values are not printed.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        The axes of the heat map; the bar sits outside its right edge.
+    mappable : matplotlib.cm.ScalarMappable
+        The image it explains (its colour limits should not change afterwards).
+    label : str, optional
+        What the colours stand for.
+    fontsize : float, default 7
+        Size of the tick labels and the label.
+
+    Returns
+    -------
+    matplotlib.colorbar.Colorbar
+    """
+    cax = ax.inset_axes([1.03, 0.15, 0.04, 0.7])
+    bar = ax.figure.colorbar(mappable, cax=cax)
+    bar.ax.tick_params(labelsize=fontsize, length=2, pad=1)
+    for tick in bar.ax.get_yticklabels():
+        tick.set_fontfamily(FONT)
+    bar.outline.set_linewidth(0.5)
+    if label:
+        bar.set_label(label, fontsize=fontsize, fontfamily=FONT, labelpad=2)
+    return bar

@@ -14,7 +14,7 @@ from matplotlib.axes import Axes
 from matplotlib.image import AxesImage
 from matplotlib.text import Text
 
-from conv1x1_viz.draw.common import _axes, _colormap, _style, _text, fixed_title
+from conv1x1_viz.draw.common import _axes, _colormap, _style, _text, colour_bar, fixed_title
 from conv1x1_viz.formulas import format_count
 from conv1x1_viz.geometry import Bounds, GridLayout, grid_layout
 from conv1x1_viz.validation import whole_number
@@ -87,6 +87,8 @@ class FeatureMapGridArtists:
         the ones given (``gap`` is read on every update).
     layout : GridLayout or None
         The geometry last drawn; ``layout.n_shown`` maps are drawn.
+    colorbar : matplotlib.colorbar.Colorbar or None
+        The colour scale beside the grid, when one was asked for.
     """
 
     ax: Axes
@@ -101,6 +103,7 @@ class FeatureMapGridArtists:
     limits: Bounds | None
     style: dict[str, Any]
     layout: GridLayout | None = None
+    colorbar: Any = None
 
     @property
     def n_drawn(self) -> int:
@@ -112,6 +115,16 @@ class FeatureMapGridArtists:
         if self.layout is None or not 0 <= index < self.layout.n_shown:
             raise ValueError(f"index must be a drawn map, 0 … {self.n_drawn - 1}, got {index!r}")
         return tuple(float(v) for v in self.layout.extents[index])
+
+    def map_at(self, x: float, y: float) -> int | None:
+        """Return the index of the drawn map under ``(x, y)`` (data units), or None."""
+        for index in range(self.n_drawn):
+            left, right, bottom, top = self.map_extent(index)
+            if min(left, right) <= x <= max(left, right) and min(bottom, top) <= y <= max(
+                bottom, top
+            ):
+                return index
+        return None
 
     def update(self, maps: np.ndarray, *, title: str | None = None) -> GridLayout:
         """Show a new stack of maps.
@@ -164,6 +177,7 @@ def draw_feature_map_grid(
     share_scale: bool = True,
     title: str = "",
     limits: Bounds | None = None,
+    colorbar: bool = False,
     ax: Axes | None = None,
     **style: Any,
 ) -> FeatureMapGridArtists:
@@ -194,6 +208,9 @@ def draw_feature_map_grid(
         ``(x_min, x_max, y_min, y_max)`` to keep on every update, in map pixels
         (see :func:`~conv1x1_viz.geometry.grid_layout`); by default fitted to the
         maps shown.
+    colorbar : bool, default False
+        Add a colour scale right of the grid; it needs a shared scale with fixed
+        ``vmin`` and ``vmax``, so that it stays true on every update.
     ax : matplotlib.axes.Axes, optional
         Where to draw; the current axes by default. Its frame is hidden and its
         aspect set equal.
@@ -239,4 +256,8 @@ def draw_feature_map_grid(
     )
     ax.set_axis_off()
     artists.update(maps)
+    if colorbar:
+        if not share_scale or vmin is None or vmax is None:
+            raise ValueError("colorbar needs share_scale=True and fixed vmin and vmax")
+        artists.colorbar = colour_bar(ax, artists.image)
     return artists

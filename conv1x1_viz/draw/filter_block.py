@@ -22,7 +22,11 @@ from conv1x1_viz.formulas import format_count
 from conv1x1_viz.geometry import Bounds, FilterBlockScene, filter_block_scene
 from conv1x1_viz.validation import whole_number
 
-__all__ = ["FilterBlockArtists", "draw_filter_block"]
+__all__ = ["NOT_TO_SCALE", "FilterBlockArtists", "draw_filter_block"]
+
+#: What the drawing says of its own proportions: sides grow with the logarithm of a size,
+#: so that a 3×3 window and a 2,048-deep block fit in one picture.
+NOT_TO_SCALE = "not to scale: each side grows as log₂(1 + size)"
 
 _FILTER_BLOCK_STYLE: dict[str, Any] = {
     "input_color": "#9cc3e6",
@@ -35,6 +39,8 @@ _FILTER_BLOCK_STYLE: dict[str, Any] = {
 }
 #: Room under the blocks for their two-line labels, in data units.
 _LABEL_ROOM = 1.0
+# Below the labels: the line that says the drawing is not to scale.
+_NOTE_ROOM = 0.3
 
 
 def _shape_text(*sizes: int) -> str:
@@ -58,6 +64,8 @@ class FilterBlockArtists:
         Lines between channels (``"input"``, ``"filter"``) and maps (``"output"``).
     arrow : matplotlib.text.Annotation
         From the filter to the output.
+    scale_note : matplotlib.text.Text
+        Says, in the corner, that the drawing is not to scale (:data:`NOT_TO_SCALE`).
     labels : dict of str to matplotlib.text.Text
         ``"input"``, ``"filter"`` and ``"output"``, with the true sizes.
     scene : FilterBlockScene
@@ -79,6 +87,7 @@ class FilterBlockArtists:
     dividers: dict[str, LineCollection]
     arrow: Annotation
     labels: dict[str, Text]
+    scale_note: Text
     scene: FilterBlockScene | None = None
     limits: Bounds | None = None
     max_dividers: int = 32
@@ -137,7 +146,9 @@ class FilterBlockArtists:
             self.labels[key].set_position(scene.label_anchors[key])
         x0, x1, y0, y1 = self.limits if self.limits is not None else scene.bounds
         self.ax.set_xlim(x0 - 0.2, x1 + 0.2)
-        self.ax.set_ylim(y0 - _LABEL_ROOM, y1 + 0.2)
+        bottom = y0 - _LABEL_ROOM - _NOTE_ROOM
+        self.ax.set_ylim(bottom, y1 + 0.2)
+        self.scale_note.set_position((x1 + 0.2, bottom))  # bottom right, under the labels
         self.scene = scene
         return scene
 
@@ -239,6 +250,16 @@ def draw_filter_block(
             key: _text(ax, 0, 0, ha="center", va="top", fontsize=s["fontsize"], linespacing=1.3)
             for key in ("input", "filter", "output")
         },
+        scale_note=_text(
+            ax,
+            0,
+            0,
+            NOT_TO_SCALE,
+            ha="right",
+            va="bottom",
+            fontsize=s["fontsize"] - 1.5,
+            color="0.45",
+        ),  # fmt: skip
         limits=limits,
         max_dividers=max_dividers,
     )

@@ -10,6 +10,7 @@ from conv1x1_viz.draw import artists_of, draw_channel_mixing, fixed_title
 from conv1x1_viz.explorers.base import Explorer, frameless_axes, plural
 from conv1x1_viz.explorers.controls import Whole
 from conv1x1_viz.formulas import dot_formula, format_count, macs_formula, params_formula
+from conv1x1_viz.geometry import mixing_cell
 from conv1x1_viz.validation import whole_number
 
 __all__ = ["MixingExplorer"]
@@ -28,6 +29,11 @@ class MixingExplorer(Explorer):
     ``C_out`` (the first ``C_out`` columns of a fixed, seeded weight matrix) and
     ``"output"`` chooses the output whose weights are highlighted and whose sum is
     written out.
+
+    The picture can be touched too. A click on the photo picks that pixel (the sliders
+    follow); a click on a row of weights or on an output highlights that output. The
+    mouse over a value of the pixel or over a weight outlines the term it adds to the
+    sum, ``W[i, j]·x[i]``, and the readout writes that term out.
 
     Parameters
     ----------
@@ -57,6 +63,8 @@ class MixingExplorer(Explorer):
         The cross-hair on the photo at the chosen pixel.
     mixing : ChannelMixingArtists
         The matrix product (:func:`~conv1x1_viz.draw.draw_channel_mixing`).
+    term : tuple of int or None
+        ``(channel, output)`` of the term under the mouse, if any.
     """
 
     kind = "mixing-explorer"
@@ -98,10 +106,50 @@ class MixingExplorer(Explorer):
             "filters": filters,
             "output": 0,
         }
+        self.term: tuple[int, int] | None = None
         self._setup(controls, values, figsize=(5.8, 3.0))
+        self.fig.canvas.mpl_connect("button_press_event", self._on_press)
+        self.fig.canvas.mpl_connect("motion_notify_event", self._on_move)
 
     def _sync_limits(self) -> None:
         self.controls["output"].cap(self.sliders["output"], self.value("filters") - 1)
+        if self.term is not None and self.term[1] >= self.value("filters"):
+            self.term = None
+
+    def _cell(self, event) -> tuple[str, int, int] | None:
+        if event.inaxes is not self.mixing.ax or event.xdata is None:
+            return None
+        return mixing_cell(self.mixing.layout, event.xdata, event.ydata)
+
+    def _on_press(self, event) -> None:
+        """Pick the pixel clicked on the photo, or the output clicked in the product."""
+        try:
+            if event.inaxes is self.picture_ax and event.xdata is not None:
+                size = self.image.shape[0]
+                row = min(max(int(round(event.ydata)), 0), size - 1)
+                col = min(max(int(round(event.xdata)), 0), size - 1)
+                self.set(row=row, col=col)
+                return
+            cell = self._cell(event)
+            if cell is not None and cell[0] in ("weight", "y"):
+                self.set(output=cell[2])
+        except Exception as exc:  # shown to the learner rather than lost in the kernel log
+            self.show_error(exc)
+
+    def _on_move(self, event) -> None:
+        """Outline the term under the mouse and write it out."""
+        cell = self._cell(event)
+        term = None
+        if cell is not None and cell[0] == "x":
+            term = (cell[1], self.value("output"))
+        elif cell is not None and cell[0] == "weight":
+            term = (cell[1], cell[2])
+        if term != self.term:
+            self.term = term
+            try:
+                self.update()
+            except Exception as exc:  # shown to the learner rather than lost in the log
+                self.show_error(exc)
 
     def pixel(self) -> tuple[int, int]:
         """Return the chosen pixel, ``(row, col)``."""
@@ -123,6 +171,7 @@ class MixingExplorer(Explorer):
                 f"{plural(c_in, 'channel value')} in, {plural(n, 'output')} out",
             ),
             (f"Output {out}", dot_formula(self.weights[:, out], x, max_terms=4)),
+            *self._term_line(x),
             ("Weights in W (no bias)", params_formula(1, c_in, n, use_bias=False)),
             ("Multiply-accumulates for this pixel", f"{c_in}·{n} = {format_count(c_in * n)}"),
             (
@@ -130,6 +179,17 @@ class MixingExplorer(Explorer):
                 macs_formula(self.features.shape, n, 1),
             ),
         ]
+
+    def _term_line(self, x) -> list[tuple[str, str]]:
+        if self.term is None:
+            return []
+        i, j = self.term
+        w = self.weights[i, j]
+        text = (
+            f"W[{i}, {j}]·x[{i}] = {w:.2f}·{x[i]:.2f} = {w * x[i]:.2f}, one of the "
+            f"{x.shape[0]} terms of y[{j}]"
+        ).replace("-", "−")
+        return [("Term under the mouse", text)]
 
     def draw(self) -> None:
         """Draw the photo with its cross-hair, and the matrix product."""
@@ -144,10 +204,14 @@ class MixingExplorer(Explorer):
             self.weights[:, : self.value("filters")],
             self.value("output"),
             pixel=self.pixel(),
-            ax=frameless_axes(self.fig, [0.30, 0.02, 0.69, 0.96]),
+            ax=frameless_axes(self.fig, [0.28, 0.02, 0.59, 0.96]),
+            colorbar=True,
             show_sum=False,  # the readout writes the sum out
             **self._limits,
         )
+        # Numbers for the pixel, one row of weights and every output, at the most filters.
+        c_in, most = self.weights.shape
+        self.mixing.reserve_values(2 * c_in + most)
 
     def animated_artists(self) -> list:
         """Return the cross-hair and the matrix product; the photo stays as it is."""
@@ -164,3 +228,4 @@ class MixingExplorer(Explorer):
             self.value("output"),
             pixel=(r, c),
         )
+        self.mixing.show_term(*(self.term or (None,)))

@@ -215,8 +215,9 @@ class ReconstructionExplorer(Explorer):
         ]
         self.grids = []
         for i, (maps, title, colour) in enumerate(rows):
-            ax = frameless_axes(fig, [0.50, 0.64 - 0.31 * i, 0.48, 0.27])
-            grid = draw_feature_map_grid(maps, title=title, ax=ax, **style)
+            ax = frameless_axes(fig, [0.50, 0.64 - 0.31 * i, 0.41, 0.27])
+            # One scale for all three rows, explained once, beside the first.
+            grid = draw_feature_map_grid(maps, title=title, ax=ax, colorbar=i == 0, **style)
             grid.title.set_color(colour)
             self.grids.append(grid)
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from matplotlib.patches import Rectangle
 
 from conv1x1_viz.arithmetic import conv1x1
 from conv1x1_viz.data import SAMPLE_IMAGE, image_features, relu, sample_image, seeded_kernel
-from conv1x1_viz.draw import artists_of, draw_feature_map_grid, fixed_title
+from conv1x1_viz.draw import FONT, artists_of, draw_feature_map_grid, fixed_title
+from conv1x1_viz.draw.fast_text import add_fast_text
 from conv1x1_viz.explorers.base import Explorer, frameless_axes, plural, shape_text
 from conv1x1_viz.explorers.controls import DEPTHS, Choice, Preset
 from conv1x1_viz.formulas import format_count, layer_cost, macs_formula, params_formula
@@ -30,6 +32,10 @@ class ReductionExplorer(Explorer):
     Both layers are what Keras builds before training: random weights and, with
     ``use_bias``, one bias per filter that starts at zero. The maps are computed with
     those very weights and biases, and the parameter counts count exactly them.
+
+    A click on a map after the 1×1 layer selects it: the weights of its filter, one per
+    map before, are written on those maps, framed in red where positive and blue where
+    negative, and the readout says how that map is made. A second click on it clears it.
 
     The 1×1 layer is computed once, for the largest number of filters; ``n`` filters
     give its first ``n`` maps, since each output map depends on its own filter only. A
@@ -63,6 +69,13 @@ class ReductionExplorer(Explorer):
         The 1×1 layer's biases (zeros), None without biases.
     before_grid, after_grid : FeatureMapGridArtists
         The two grids of maps (:func:`~conv1x1_viz.draw.draw_feature_map_grid`).
+    selected : int or None
+        The map after the 1×1 layer whose weights are shown, if any.
+    weight_labels, weight_frames : list
+        Per map drawn before the 1×1 layer, the selected filter's weight for it (text) and
+        a frame coloured by its sign; hidden while nothing is selected.
+    selected_frame : Rectangle
+        Around the selected map.
     """
 
     kind = "reduction-explorer"
@@ -102,12 +115,31 @@ class ReductionExplorer(Explorer):
             Preset(f"{name}: {n}", {"filters": n}, f"the tutorial's {name}, here {how}")
             for name, n, how in cases
         ]
+        self.selected: int | None = None
         self._setup({"filters": choice}, {"filters": filters}, (5.8, 3.0), presets=presets)
+        self.fig.canvas.mpl_connect("button_press_event", self._on_press)
+
+    def _on_press(self, event) -> None:
+        """Select the map clicked after the 1×1 layer (or clear it)."""
+        if event.inaxes is not self.after_grid.ax or event.xdata is None:
+            return
+        index = self.after_grid.map_at(event.xdata, event.ydata)
+        if index is None:
+            return
+        self.selected = None if index == self.selected else index
+        try:
+            self.update()
+        except Exception as exc:  # shown to the learner rather than lost in the kernel log
+            self.show_error(exc)
 
     @property
     def after(self) -> np.ndarray:
         """The 1×1 layer's output maps for the current number of filters, ``(H, W, n)``."""
         return self._every_after[:, :, : self.value("filters")]
+
+    def _sync_limits(self) -> None:
+        if self.selected is not None and self.selected >= min(self.value("filters"), self.max_maps):
+            self.selected = None
 
     def fixed_sizes(self) -> dict[str, int]:
         """Height, width and depth of the maps before the 1×1 layer, and 1 if biased."""
@@ -131,6 +163,7 @@ class ReductionExplorer(Explorer):
             ("1×1 layer", f"{shape_text(h, w, c)} → {shape_text(h, w, n)}, biases: {biases}"),
             ("Parameters of the 1×1 layer", params_formula(1, c, n, self.use_bias)),
             ("Multiply-accumulates of the 1×1 layer", macs_formula(self.before.shape, n, 1)),
+            *self._selected_line(),
             (
                 "Values per image",
                 f"{shape_text(h, w, c)} = {format_count(values_before)} → "
@@ -138,6 +171,21 @@ class ReductionExplorer(Explorer):
                 f"({100 * values_after / values_before:.1f} %)",
             ),
         ]
+
+    def _selected_line(self) -> list[tuple[str, str]]:
+        if self.selected is None:
+            return []
+        j, c = self.selected, self.before.shape[2]
+        w = self.weights[:, j]
+        top = int(np.argmax(np.abs(w)))
+        shown = min(c, self.max_maps)
+        bias = " + b" if self.use_bias else ""
+        text = (
+            f"ReLU(Σ W[i, {j}]·map i{bias}) over the {plural(c, 'map')} before; its weights "
+            f"are written on the first {shown}; the largest in size is for map {top}: "
+            f"{w[top]:+.2f}"
+        ).replace("-", "−")
+        return [(f"Map {j} after the 1×1 layer", text)]
 
     def _titles(self) -> tuple[str, str]:
         c, n = self.before.shape[2], self.value("filters")
@@ -159,21 +207,64 @@ class ReductionExplorer(Explorer):
             self.before,
             vmax=self._before_max,
             title=before_title,
-            ax=frameless_axes(self.fig, [0.19, 0.02, 0.39, 0.88]),
+            ax=frameless_axes(self.fig, [0.17, 0.02, 0.34, 0.88]),
+            colorbar=True,
             **style,
         )
         self.after_grid = draw_feature_map_grid(
             self.after,
             vmax=self._after_max,
             title=after_title,
-            ax=frameless_axes(self.fig, [0.60, 0.02, 0.39, 0.88]),
+            ax=frameless_axes(self.fig, [0.585, 0.02, 0.34, 0.88]),
+            colorbar=True,
             **style,
         )
+        self._draw_weight_overlays()
+
+    def _draw_weight_overlays(self) -> None:
+        """Make the (hidden) labels and frames that show a filter's weights."""
+        ax = self.before_grid.ax
+        self.weight_labels, self.weight_frames = [], []
+        for i in range(self.before_grid.n_drawn):
+            left, right, bottom, top = self.before_grid.map_extent(i)
+            frame = Rectangle((left, bottom), right - left, top - bottom, fill=False, lw=2)
+            ax.add_patch(frame)
+            label = add_fast_text(
+                ax, left + 1, top + 1, "", ha="left", va="top", fontsize=7, color="white",
+                fontweight="bold", fontfamily=FONT,
+            )  # fmt: skip
+            for artist in (frame, label):
+                artist.set_visible(False)
+            self.weight_frames.append(frame)
+            self.weight_labels.append(label)
+        self.selected_frame = Rectangle((0, 0), 1, 1, fill=False, lw=2.5, edgecolor="#ffb000")
+        self.selected_frame.set_visible(False)
+        self.after_grid.ax.add_patch(self.selected_frame)
 
     def animated_artists(self) -> list:
-        """Return the grid of maps after the 1×1 layer; the rest stays as it is."""
-        return artists_of(self.after_grid)
+        """Return the grid after the 1×1 layer and the weight overlays; the rest stays."""
+        return [
+            *artists_of(self.after_grid),
+            *self.weight_frames,
+            *self.weight_labels,
+            self.selected_frame,
+        ]
 
     def update_figure(self) -> None:
-        """Show the current number of 1×1 maps in the right-hand grid."""
+        """Show the current 1×1 maps, and the selected map's weights on the maps before."""
         self.after_grid.update(self.after, title=self._titles()[1])
+        j = self.selected
+        for i, (label, frame) in enumerate(
+            zip(self.weight_labels, self.weight_frames, strict=True)
+        ):
+            label.set_visible(j is not None)
+            frame.set_visible(j is not None)
+            if j is not None:
+                w = self.weights[i, j]
+                label.set_text(f"{w:+.2f}".replace("-", "−"))
+                frame.set_edgecolor("#d62728" if w > 0 else "#1f77b4")
+                frame.set_linewidth(0.5 + 3 * abs(w) / np.abs(self.weights[:, j]).max())
+        self.selected_frame.set_visible(j is not None)
+        if j is not None:
+            left, right, bottom, top = self.after_grid.map_extent(j)
+            self.selected_frame.set_bounds(left, bottom, right - left, top - bottom)

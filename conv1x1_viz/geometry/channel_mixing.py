@@ -13,7 +13,7 @@ import numpy as np
 from conv1x1_viz.geometry.blocks import Bounds
 from conv1x1_viz.validation import whole_number
 
-__all__ = ["MixingLayout", "mixing_layout"]
+__all__ = ["MixingLayout", "mixing_cell", "mixing_layout"]
 
 
 class MixingLayout(NamedTuple):
@@ -89,3 +89,40 @@ def mixing_layout(in_channels: int, out_channels: int, *, gap: float = 0.6) -> M
         x_box=(0.0, x_bottom, float(c_in), 1.0),
         bounds=(-0.3, y_left + 1.3, -title_room, x_bottom + 1 + title_room),
     )
+
+
+def mixing_cell(layout: MixingLayout, x: float, y: float) -> tuple[str, int, int] | None:
+    """Say which cell of the drawing the point ``(x, y)`` (data units) falls in.
+
+    Parameters
+    ----------
+    layout : MixingLayout
+        The drawing's geometry.
+    x, y : float
+        A point, e.g. where the mouse is.
+
+    Returns
+    -------
+    tuple or None
+        ``("x", channel, -1)`` for a value of the pixel's vector, ``("weight", channel,
+        output)`` for a weight, ``("y", -1, output)`` for an output; None elsewhere.
+
+    Examples
+    --------
+    >>> layout = mixing_layout(3, 2)
+    >>> mixing_cell(layout, 1.5, 0.5), mixing_cell(layout, 2.5, 2.9), mixing_cell(layout, 9, 9)
+    (('weight', 1, 1), ('x', 2, -1), None)
+    """
+    left, right, bottom, top = layout.weight_extent
+    c_out = int(top - bottom)
+
+    def inside(extent: tuple) -> bool:
+        return extent[0] <= x < extent[1] and extent[2] <= y < extent[3]
+
+    if inside(layout.x_extent):
+        return ("x", int(x - left), -1)
+    if inside(layout.weight_extent):
+        return ("weight", int(x - left), c_out - 1 - int(y - bottom))
+    if inside(layout.y_extent):
+        return ("y", -1, c_out - 1 - int(y - bottom))
+    return None
