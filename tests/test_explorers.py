@@ -2,6 +2,7 @@
 
 import base64
 import html
+import io
 import re
 import subprocess
 import sys
@@ -314,3 +315,15 @@ def test_redrawing_only_what_changed_gives_the_full_picture(kind):
     assert difference.max() == 0, f"{(difference.max(axis=2) > 0).sum()} pixels differ"
     assert set(explorer.timings) == {"readout", "artists", "draw", "send", "full"}
     assert explorer.timings["full"] == 0.0  # the last tick redrew only what moved
+
+
+@pytest.mark.parametrize("kind", EXPLORERS)
+def test_the_saved_picture_is_the_picture_shown(kind):
+    # savefig draws animated artists itself: the blitter must not draw them a second time.
+    from PIL import Image
+
+    explorer = EXPLORERS[kind]()
+    explorer.fig.canvas.draw()
+    shown = _pixels(explorer)[:, :, :3]
+    saved = np.asarray(Image.open(io.BytesIO(explorer.snapshot())).convert("RGB")).astype(int)
+    assert np.abs(shown - saved).max() == 0

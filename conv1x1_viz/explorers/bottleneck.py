@@ -178,8 +178,11 @@ class BottleneckExplorer(Explorer):
         self.cost = draw_cost_comparison(self._bars(), relative=True, ax=ax)
 
     def animated_artists(self) -> list:
-        """Return the bars, their numbers and the designs' names."""
-        return artists_of(self.cost)
+        """Return the bars, their numbers and the designs' names.
+
+        The axis line the bars start from is drawn over them, as a whole draw does.
+        """
+        return [*artists_of(self.cost), self.cost.ax.spines["left"]]
 
     def update_figure(self) -> None:
         """Resize the bars and relabel them."""

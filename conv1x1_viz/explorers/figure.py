@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import io
 import time
+import types
 
 import ipywidgets
 import matplotlib
+import numpy as np
 from matplotlib.figure import Figure
 
 __all__ = ["Blitter", "new_figure", "render_png", "uses_widget_backend"]
@@ -42,12 +44,36 @@ def new_figure(figsize: tuple[float, float], dpi: float) -> tuple[Figure, ipywid
         # The front end asks for a full draw once ready, and static renderers get the
         # explorer's own snapshot, so that picture is not needed.
         canvas.syncing_data_url = False
+        canvas.get_diff_image = types.MethodType(_whole_picture, canvas)
         return fig, canvas
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     fig = Figure(figsize=figsize, dpi=dpi)
     FigureCanvasAgg(fig)
     return fig, ipywidgets.Image(format="png")
+
+
+def _whole_picture(canvas) -> bytes | None:
+    """Encode the whole picture for the page, fast: what ipympl's canvas sends it.
+
+    Replaces ipympl's ``get_diff_image`` on an explorer's canvas. ipympl sends only the
+    pixels that changed since the last picture, which the page lays over the picture it
+    shows; that holds only if the page draws every picture. An explorer sends a picture
+    on every tick without waiting for the page, and the page draws only the newest of
+    those that arrive together, so each picture here is whole (and opaque, RGB, encoded
+    at the lowest PNG compression, which costs a few milliseconds).
+    """
+    from PIL import Image
+
+    if not canvas._png_is_old:
+        return None
+    canvas.set_image_mode("full")
+    canvas._png_is_old = False
+    canvas._force_full = False
+    rgba = np.asarray(canvas.get_renderer().buffer_rgba())
+    with io.BytesIO() as png:
+        Image.fromarray(rgba[:, :, :3]).save(png, format="png", compress_level=1)
+        return png.getvalue()
 
 
 def render_png(fig: Figure) -> bytes:
@@ -98,11 +124,15 @@ class Blitter:
         fig.canvas.mpl_connect("draw_event", self._on_draw)
 
     def _on_draw(self, event: object) -> None:
+        if self.fig.canvas.is_saving():  # savefig draws animated artists itself
+            return
         self.background = self.fig.canvas.copy_from_bbox(self.fig.bbox)
         self._draw_artists()
 
     def _draw_artists(self) -> None:
-        for artist in self.artists:
+        # In matplotlib's own order (by zorder, stable), so that overlapping see-through
+        # artists come out as a whole draw or savefig gives them.
+        for artist in sorted(self.artists, key=lambda a: a.get_zorder()):
             if artist.get_visible():
                 self.fig.draw_artist(artist)
 

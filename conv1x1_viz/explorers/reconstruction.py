@@ -227,6 +227,7 @@ class ReconstructionExplorer(Explorer):
         return [
             curves.cursor,
             curves.markers,
+            *curves.ax.spines.values(),  # drawn over the cursor, as a whole draw does
             *artists_of(self.grids[1]),
             *artists_of(self.grids[2]),
         ]

@@ -1,0 +1,231 @@
+"""Every explorer, as a learner handles it in JupyterLab: presets, a held key, the mouse.
+
+A notebook made here shows one explorer of each kind, built with its defaults, so that
+the same explorer can be built again in this process and drawn from scratch. In Chromium:
+
+- each preset button is clicked, and the readout must name its case and show the counts
+  its oracle computes from the controls the page shows;
+- the ``filters`` slider (else the first slider) gets ten key presses in a burst, as a
+  held key sends them; the last picture painted must be the picture of an explorer drawn
+  from scratch at the values the page shows, pixel for pixel within a stated tolerance,
+  and the time from the last key press to that picture is reported (never asserted);
+- the channel-mixing explorer is clicked on its photo and hovered over a weight, and the
+  reduction explorer is clicked on a map: the sliders and the readout must follow.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import numpy as np
+import pytest
+from matplotlib.testing.compare import compare_images
+from playwright.sync_api import expect
+
+import conv1x1_viz.explorers as explorers_package
+from conv1x1_viz import contract
+from conv1x1_viz.explorers import Explorer
+
+from .browser_setup import ARTIFACTS, SCREENSHOTS
+from .explorer_driver import (
+    EXPLORERS,
+    FIGURE,
+    READOUT,
+    await_picture,
+    check_readout,
+    control_selector,
+    read_explorer,
+)
+from .js_loader import call, install
+from .notebook_ui import open_notebook, run_all_cells, wait_kernel_quiet, wait_widgets_settled
+from .page_checks import PageLog, page_problems
+from .readout_oracles import oracle_for
+
+CLASSES = [
+    cls
+    for cls in (getattr(explorers_package, n) for n in explorers_package.__all__)
+    if isinstance(cls, type) and issubclass(cls, Explorer) and cls is not Explorer
+]
+NOTEBOOK = "_explorers_by_hand.ipynb"
+BURST = 10
+BURST_GAP_MS = 30  # about a held key's repeat rate
+# Largest root-mean-square difference (0–255 scale) allowed between the page's last
+# picture and the same explorer drawn from scratch: the two should be the same pixels.
+PICTURE_TOLERANCE = 1.0
+
+
+def _notebook() -> dict:
+    cells = ["%matplotlib widget\nfrom conv1x1_viz import explorers"]
+    cells += [f"explorers.{cls.__name__}()" for cls in CLASSES]
+    return {
+        "cells": [
+            {"cell_type": "code", "metadata": {}, "source": src, "outputs": [],
+             "execution_count": None}
+            for src in cells
+        ],
+        "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                    "language": "python"}},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def burst_rows():
+    rows: list[tuple[str, str, float, int]] = []
+    yield rows
+    if rows:
+        lines = [
+            "A held key: ten presses 30 ms apart; time from the last keydown to the last",
+            "picture painted, whose pixels equal the explorer drawn from scratch.",
+            "",
+            "| explorer | slider | pictures painted | last press → final picture (ms) |",
+            "|---|---|---:|---:|",
+            *(f"| {e} | {k} | {n} | {t:.1f} |" for e, k, t, n in rows),
+        ]
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        (ARTIFACTS / "burst.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        print("\n".join(lines))
+
+
+@pytest.fixture(scope="module")
+def handled(lab, browser, browser_context_args):
+    """The notebook, run, in a page of its own for this module's tests."""
+    (lab.root / NOTEBOOK).write_text(json.dumps(_notebook()), encoding="utf-8")
+    context = browser.new_context(**browser_context_args)
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    install(page)
+    log = PageLog()
+    log.attach(page)
+    try:
+        open_notebook(page, lab, NOTEBOOK)
+        run_all_cells(page)
+        wait_widgets_settled(page)
+        yield page
+        problems = page_problems(page, log).problems
+        assert not problems, f"{NOTEBOOK}: {problems}"
+    finally:
+        context.close()
+        lab.shutdown_kernels()
+
+
+def _explorer(page, cls):
+    explorer = page.locator(EXPLORERS + "." + contract.kind_class(cls.kind)).first
+    expect(explorer).to_be_attached()
+    return explorer
+
+
+def _scratch(cls, values: dict) -> Explorer:
+    """The explorer drawn from scratch at ``values`` (its own controls only)."""
+    fresh = cls()
+    fresh.set(**{k: v for k, v in values.items() if k in fresh.controls})
+    fresh.fig.canvas.draw()
+    return fresh
+
+
+@pytest.mark.parametrize("cls", [c for c in CLASSES if c().presets], ids=lambda c: c.__name__)
+def test_presets_set_the_controls_and_name_their_case(handled, cls):
+    page = handled
+    explorer = _explorer(page, cls)
+    oracle = oracle_for(cls.kind)
+    readout = explorer.locator(READOUT).first
+    for preset in cls().presets:
+        wait_kernel_quiet(page)
+        explorer.get_by_role("button", name=preset.label, exact=True).click()
+        expect(readout).to_contain_text(f"Case: {preset.label}", timeout=10_000)
+        wait_kernel_quiet(page)
+        view = read_explorer(page, explorer.element_handle())
+        for key, value in preset.values.items():
+            assert view.values[key] == value, (preset.label, key, view.values)
+        check_readout(f"{cls.__name__} preset {preset.label}", oracle, view, "a preset click")
+
+
+@pytest.mark.parametrize("cls", CLASSES, ids=lambda c: c.__name__)
+def test_a_held_key_ends_on_the_right_picture(handled, cls, burst_rows, tmp_path):
+    page = handled
+    explorer = _explorer(page, cls)
+    key = "filters" if "filters" in cls().controls else next(iter(cls().controls))
+    handle = explorer.locator(control_selector(key) + " .noUi-handle").first
+    figure = explorer.locator(FIGURE).first
+    handle.scroll_into_view_if_needed()
+    wait_kernel_quiet(page)
+    call(page, "observeReadout", explorer.locator(READOUT).first.element_handle(),
+         figure.element_handle())  # fmt: skip
+    state = read_explorer(page, explorer.element_handle()).controls[key]
+    # Every press must move the slider (a press at its end would paint nothing): go the
+    # way with more room, as many presses as there is room for, up to the burst.
+    right, left = state["max"] - state["now"], state["now"] - state["min"]
+    direction, presses = ("ArrowRight", right) if right >= left else ("ArrowLeft", left)
+    presses = int(min(BURST, presses))
+    handle.focus()
+    call(page, "resetTiming")
+    for _ in range(presses):
+        page.keyboard.press(direction)
+        page.wait_for_timeout(BURST_GAP_MS)
+    painted = await_picture(page, cls.__name__, "a burst of key presses", quiet_ms=300)
+    view = read_explorer(page, explorer.element_handle())
+    check_readout(cls.__name__, oracle_for(cls.kind), view, "a burst of key presses")
+    burst_rows.append((cls.__name__, key, painted["images"][-1] - painted["key"],
+                       len(painted["images"])))  # fmt: skip
+    # The picture the learner is left with is the explorer drawn from scratch.
+    url = call(page, "figurePicture", figure.element_handle())
+    actual, expected = tmp_path / "page.png", tmp_path / "scratch.png"
+    actual.write_bytes(base64.b64decode(url.split(",", 1)[1]))
+    _scratch(cls, view.values).fig.savefig(expected, dpi="figure")
+    figure.screenshot(path=str(SCREENSHOTS / f"_by_hand--{cls.kind}.png"))
+    result = compare_images(str(expected), str(actual), tol=PICTURE_TOLERANCE)
+    assert result is None, f"{cls.__name__}: the last picture is not the right one: {result}"
+
+
+def _model(page, explorer, cls) -> Explorer:
+    """The explorer as the page shows it now, built here: where its parts are drawn."""
+    return _scratch(cls, read_explorer(page, explorer.element_handle()).values)
+
+
+def _page_position(figure_px_height: float, ax, x: float, y: float) -> dict:
+    """Where (x, y) in ``ax``'s data units is on the page's canvas (top-left origin)."""
+    px, py = ax.transData.transform((x, y))
+    return {"x": float(px), "y": float(figure_px_height - py)}
+
+
+def test_the_mixing_explorer_follows_the_mouse(handled):
+    page = handled
+    cls = explorers_package.MixingExplorer
+    explorer = _explorer(page, cls)
+    wait_kernel_quiet(page)
+    model = _model(page, explorer, cls)
+    height = model.fig.bbox.height
+    canvas = explorer.locator(FIGURE + " canvas").last
+    canvas.scroll_into_view_if_needed()
+    wait_kernel_quiet(page)
+    canvas.click(position=_page_position(height, model.picture_ax, 5, 9))  # column 5, row 9
+    readout = explorer.locator(READOUT).first
+    expect(readout).to_contain_text("Pixel (9, 5)", timeout=10_000)
+    wait_kernel_quiet(page)
+    view = read_explorer(page, explorer.element_handle())
+    assert (view.values["row"], view.values["col"]) == (9, 5)
+    c_out = int(model.mixing.layout.weight_extent[3])
+    canvas.hover(position=_page_position(height, model.mixing.ax, 3.5, c_out - 1.5))
+    expect(readout).to_contain_text("W[3, 1]·x[3]", timeout=10_000)
+
+
+def test_the_reduction_explorer_shows_the_weights_of_a_clicked_map(handled):
+    page = handled
+    cls = explorers_package.ReductionExplorer
+    explorer = _explorer(page, cls)
+    wait_kernel_quiet(page)
+    model = _model(page, explorer, cls)
+    j = min(2, model.value("filters") - 1)  # a map the page shows
+    left, right, bottom, top = model.after_grid.map_extent(j)
+    centre = ((left + right) / 2, (bottom + top) / 2)
+    canvas = explorer.locator(FIGURE + " canvas").last
+    canvas.scroll_into_view_if_needed()
+    wait_kernel_quiet(page)
+    canvas.click(position=_page_position(model.fig.bbox.height, model.after_grid.ax, *centre))
+    top_map = int(np.argmax(np.abs(model.weights[:, j])))
+    expect(explorer.locator(READOUT).first).to_contain_text(
+        f"Map {j} after the 1×1 layer", timeout=10_000
+    )
+    expect(explorer.locator(READOUT).first).to_contain_text(f"for map {top_map}")
