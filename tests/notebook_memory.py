@@ -73,16 +73,22 @@ class NotebookMemory:
         """The kernel's peak resident memory over the whole run, in bytes."""
         return self.last.peak if self.last else None
 
-    def biggest_rise(self) -> tuple[str, int] | None:
-        """The cell whose run raised the peak most, and by how many bytes."""
+    def rises(self) -> list[tuple[Reading, int]]:
+        """Each reading after a cell, with how many bytes that cell raised the peak."""
         before = self.start.peak if self.start else 0
-        best = None
+        rises = []
         for reading in self.after_cells:
-            rise = reading.peak - before
-            if best is None or rise > best[1]:
-                best = (reading.cell, rise)
+            rises.append((reading, reading.peak - before))
             before = reading.peak
-        return best
+        return rises
+
+    def biggest_rise(self) -> tuple[str, int] | None:
+        """The cell whose run raised the peak most (the first, on a tie), and by how much."""
+        rises = self.rises()
+        if not rises:
+            return None
+        reading, rise = max(rises, key=lambda pair: pair[1])
+        return reading.cell, rise
 
 
 def parse_status(text: str) -> tuple[int, int]:
@@ -170,6 +176,31 @@ def memory_table(records: list[NotebookMemory]) -> str:
         raised = f"{rise[0]} (+{mib(rise[1])})" if rise else ""
         lines.append(f"| {record.notebook} | {mib(record.peak)} | {start} | {raised} |")
     return "\n".join(lines) + "\n"
+
+
+def cell_table(record: NotebookMemory) -> str:
+    """Markdown table of one notebook's kernel memory at start and after each cell."""
+    lines = [
+        f"### {record.notebook}",
+        "",
+        "| after | peak | raised by | resident |",
+        "|---|---:|---:|---:|",
+    ]
+    if record.start:
+        lines.append(
+            f"| kernel start | {mib(record.start.peak)} | | {mib(record.start.resident)} |"
+        )
+    for reading, rise in record.rises():
+        lines.append(
+            f"| {reading.cell} | {mib(reading.peak)} | {mib(rise)} | {mib(reading.resident)} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def memory_report(records: list[NotebookMemory]) -> str:
+    """The summary table, then each notebook's readings cell by cell."""
+    details = "\n".join(cell_table(record) for record in records)
+    return f"{memory_table(records)}\n## After each cell\n\n{details}"
 
 
 RECORDS = pytest.StashKey[dict]()
@@ -273,7 +304,7 @@ def pytest_sessionfinish(session) -> None:
     if records:
         path = session.config.rootpath / REPORT
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(memory_table(records), encoding="utf-8")
+        path.write_text(memory_report(records), encoding="utf-8")
 
 
 def pytest_terminal_summary(terminalreporter, config) -> None:

@@ -93,6 +93,7 @@ def test_kernel_pid_comes_from_the_provisioner_of_a_running_kernel():
 def test_biggest_rise_names_the_cell_that_raised_the_peak_most():
     assert record("a", 100, [100, 150, 150, 700, 720]).biggest_rise() == ("Cell 3", 550 * nm.MIB)
     assert record("a", 100, [130, 130]).biggest_rise() == ("Cell 0", 30 * nm.MIB)
+    assert record("a", 100, [110, 120]).biggest_rise() == ("Cell 0", 10 * nm.MIB)  # first of two
     assert record("a", 100, []).biggest_rise() is None
     assert nm.NotebookMemory("a").peak is None
 
@@ -119,6 +120,21 @@ def test_memory_table_has_a_row_per_notebook():
         "| a.ipynb | 410 MiB | 90 MiB | Cell 1 (+305 MiB) |",
         "| b.ipynb | not measured: why | | |",
     ]
+
+
+def test_cell_table_lists_the_start_and_every_cell():
+    assert nm.cell_table(record("a.ipynb", 90, [95, 400])).splitlines() == [
+        "### a.ipynb",
+        "",
+        "| after | peak | raised by | resident |",
+        "|---|---:|---:|---:|",
+        "| kernel start | 90 MiB | | 45 MiB |",
+        "| Cell 0 | 95 MiB | 5 MiB | 48 MiB |",
+        "| Cell 1 | 400 MiB | 305 MiB | 200 MiB |",
+    ]
+    report = nm.memory_report([record("a.ipynb", 90, [95]), record("b.ipynb", 80, [81])])
+    assert report.index("| b.ipynb | 81 MiB |") < report.index("## After each cell")
+    assert report.index("### a.ipynb") < report.index("### b.ipynb")
 
 
 def two_cell_notebook(path, second_cell: str) -> None:
@@ -178,4 +194,4 @@ def test_nbval_run_records_each_kernel_and_fails_the_notebook_over_the_limit(pyt
         ]
     )
     table = (pytester.path / "artifacts" / "memory.md").read_text(encoding="utf-8")
-    assert table == nm.memory_table([big, small])
+    assert table == nm.memory_report([big, small])
