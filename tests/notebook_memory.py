@@ -225,22 +225,30 @@ def _read(notebook_file, cell: str) -> Reading:
     return read_memory(kernel_pid(notebook_file.kernel), cell)
 
 
+def check_peak(record: NotebookMemory, read) -> None:
+    """Take the notebook's last reading with ``read(cell)``, then pass, fail or skip it.
+
+    Over the limit fails. A kernel that is gone fails (it may have been killed for want of
+    memory); a platform where nothing can be read skips, or fails when ``CI`` is set.
+    """
+    try:
+        record.after_cells.append(read("end"))
+    except MemoryUnreadable as error:
+        record.problem = str(error)
+        reason = f"{record.notebook}: peak kernel memory not measured: {error}"
+        if isinstance(error, KernelGone):
+            pytest.fail(reason, pytrace=False)
+        skip_or_fail(reason)
+    message = limit_failure(record)
+    if message:
+        pytest.fail(message, pytrace=False)
+
+
 class PeakMemoryItem(pytest.Item):
     """Runs after a notebook's last cell: its kernel's peak against the limit."""
 
     def runtest(self) -> None:
-        record = _record(self.parent)
-        try:
-            record.after_cells.append(_read(self.parent, "end"))
-        except MemoryUnreadable as error:
-            record.problem = str(error)
-            reason = f"{record.notebook}: peak kernel memory not measured: {error}"
-            if isinstance(error, KernelGone):  # maybe killed for want of memory
-                pytest.fail(reason, pytrace=False)
-            skip_or_fail(reason)
-        message = limit_failure(record)
-        if message:
-            pytest.fail(message, pytrace=False)
+        check_peak(_record(self.parent), lambda cell: _read(self.parent, cell))
 
     def reportinfo(self):
         return self.path, None, f"{self.parent.nodeid}::{ITEM_NAME}"
