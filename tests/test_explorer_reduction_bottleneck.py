@@ -54,8 +54,8 @@ def test_reduction_explorer_counts_the_layer_it_draws(use_bias):
     n = 4
     weights = explorer.weights[:, :n]
     bias = explorer.bias[:n] if use_bias else None
-    np.testing.assert_array_equal(
-        explorer.after, np.maximum(conv1x1(explorer.before, weights, bias), 0)
+    np.testing.assert_allclose(
+        explorer.after, np.maximum(conv1x1(explorer.before, weights, bias), 0), atol=1e-12
     )
     used = weights.size + (bias.size if use_bias else 0)
     assert (

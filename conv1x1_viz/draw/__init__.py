@@ -16,6 +16,7 @@ One module a drawing, each importable from here:
 
 - :mod:`~conv1x1_viz.draw.filter_block`: :func:`draw_filter_block`;
 - :mod:`~conv1x1_viz.draw.channel_mixing`: :func:`draw_channel_mixing`;
+- :mod:`~conv1x1_viz.draw.channel_groups`: :func:`draw_channel_groups`;
 - :mod:`~conv1x1_viz.draw.feature_maps`: :func:`draw_feature_map_grid`;
 - :mod:`~conv1x1_viz.draw.cost_comparison`: :func:`draw_cost_comparison`;
 - :mod:`~conv1x1_viz.draw.error_curves`: :func:`draw_error_curves`;
@@ -26,6 +27,7 @@ One module a drawing, each importable from here:
   for labels that change on every slider tick.
 """
 
+from conv1x1_viz.draw.channel_groups import ChannelGroupsArtists, draw_channel_groups
 from conv1x1_viz.draw.channel_mixing import ChannelMixingArtists, draw_channel_mixing
 from conv1x1_viz.draw.common import FONT, artists_of, fixed_title
 from conv1x1_viz.draw.cost_comparison import (
@@ -41,6 +43,7 @@ from conv1x1_viz.draw.model_audit import ModelAuditArtists, draw_model_audit
 __all__ = [
     "COST_QUANTITIES",
     "FONT",
+    "ChannelGroupsArtists",
     "ChannelMixingArtists",
     "CostComparisonArtists",
     "ErrorCurvesArtists",
@@ -48,6 +51,7 @@ __all__ = [
     "FilterBlockArtists",
     "ModelAuditArtists",
     "artists_of",
+    "draw_channel_groups",
     "draw_channel_mixing",
     "draw_cost_comparison",
     "draw_error_curves",

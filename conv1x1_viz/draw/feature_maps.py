@@ -242,7 +242,12 @@ def draw_feature_map_grid(
     artists = FeatureMapGridArtists(
         ax=ax,
         image=ax.imshow(
-            np.zeros((1, 1)), cmap=cmap, interpolation="nearest", origin="upper", aspect="equal"
+            np.zeros((1, 1)),
+            cmap=cmap,
+            interpolation="nearest",
+            interpolation_stage="data",  # resample the data, not an RGBA copy: far less memory
+            origin="upper",
+            aspect="equal",
         ),
         more_text=_text(ax, 0, 0, ha="center", va="top", fontsize=s["fontsize"]),
         title=fixed_title(ax, title, fontsize=s["fontsize"] + 1),

@@ -12,7 +12,8 @@ declared through :mod:`~conv1x1_viz.explorers.controls`:
 - :class:`MixingExplorer`: one pixel through a 1×1 layer, as a matrix product;
 - :class:`ReductionExplorer`: a photo's maps before and after a 1×1 reduction;
 - :class:`BottleneckExplorer`: a direct k×k layer against a 1×1 reduction first;
-- :class:`ReconstructionExplorer`: how much a 1×1 layer to k maps can keep.
+- :class:`ReconstructionExplorer`: how much a 1×1 layer to k maps can keep;
+- :class:`SeparableExplorer`: standard, grouped and depthwise separable layers.
 """
 
 from conv1x1_viz.explorers.base import Explorer
@@ -22,6 +23,7 @@ from conv1x1_viz.explorers.mixing import MixingExplorer
 from conv1x1_viz.explorers.param import ParamExplorer
 from conv1x1_viz.explorers.reconstruction import ReconstructionExplorer
 from conv1x1_viz.explorers.reduction import ReductionExplorer
+from conv1x1_viz.explorers.separable import SeparableExplorer
 
 __all__ = [
     "DEPTHS",
@@ -34,6 +36,7 @@ __all__ = [
     "Preset",
     "ReconstructionExplorer",
     "ReductionExplorer",
+    "SeparableExplorer",
     "Toggle",
     "Whole",
 ]

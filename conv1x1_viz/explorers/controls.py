@@ -133,8 +133,15 @@ class Choice:
 
     def cap(self, widget: ipywidgets.SelectionSlider, high: int) -> None:
         """Offer only the options up to ``high`` (the value follows if it must)."""
-        allowed = [o for o in self.options if o <= high] or [self.options[0]]
-        value = widget.value if widget.value in allowed else allowed[-1]
+        self.offer(widget, [o for o in self.options if o <= high] or [self.options[0]])
+
+    def offer(self, widget: ipywidgets.SelectionSlider, allowed: list[int]) -> None:
+        """Offer only ``allowed``, some of the options (the value follows if it must).
+
+        A value no longer allowed becomes the largest allowed one below it.
+        """
+        lower = [o for o in allowed if o <= widget.value]
+        value = widget.value if widget.value in allowed else (lower or allowed)[-1]
         if [v for _, v in widget.options] != allowed:
             # New options reset the value to the first one; the explorer ignores changes
             # made while it adjusts its limits, and then sees the value put back.

@@ -101,12 +101,39 @@ def shows_expected(text: str, alternatives: list[list[str]]) -> bool:
 # Numbers each kind of explorer must show, computed from the slider values and fixed sizes
 # in the page with conv1x1_viz.conv_params and conv_macs (Keras' counts). An explorer of a
 # kind not listed here fails the test (see oracle_for): add its counts here.
+def expected_separable_readout(values: Values) -> list[list[str]]:
+    """SeparableExplorer: parameters and multiply-accumulates of the standard layer, of the
+    grouped one, of the depthwise layer and of the pointwise 1×1 layer."""
+    k, c_in = int(values["kernel_size"]), int(values["in_channels"])
+    n, g, s = int(values["filters"]), int(values["groups"]), int(values["size"])
+    bias = bool(values.get("use_bias", False))
+    shape = (s, s, c_in)
+    # With a depth one off (the negative check), g may no longer divide it: no grouped layer.
+    grouped = (
+        [_count(conv_params(k, c_in, n, bias, groups=g)), _count(conv_macs(shape, n, k, groups=g))]
+        if c_in % g == 0 and n % g == 0
+        else []
+    )
+    return [
+        [
+            _count(conv_params(k, c_in, n, bias)),
+            _count(conv_macs(shape, n, k)),
+            *grouped,
+            _count(conv_params(k, c_in, c_in, bias, groups=c_in)),
+            _count(conv_macs(shape, c_in, k, groups=c_in)),
+            _count(conv_params(1, c_in, n, bias)),
+            _count(conv_macs(shape, n, 1)),
+        ]
+    ]
+
+
 EXPECTED_READOUT = {
     "param-explorer": expected_param_readout,
     "bottleneck-explorer": expected_bottleneck_readout,
     "mixing-explorer": expected_mixing_readout,
     "reduction-explorer": expected_reduction_readout,
     "reconstruction-explorer": expected_reconstruction_readout,
+    "separable-explorer": expected_separable_readout,
 }
 
 

@@ -1,0 +1,201 @@
+"""SeparableExplorer: a standard k×k layer, a grouped one, and depthwise + pointwise."""
+
+from __future__ import annotations
+
+import math
+
+from conv1x1_viz.arithmetic import conv_macs, conv_params
+from conv1x1_viz.draw import artists_of, draw_channel_groups, draw_cost_comparison
+from conv1x1_viz.explorers.base import Explorer, frameless_axes, plural
+from conv1x1_viz.explorers.controls import DEPTHS, KERNELS, Choice, Preset, Toggle
+from conv1x1_viz.formulas import macs_formula, params_formula
+
+__all__ = ["SEPARABLE_PRESETS", "SeparableExplorer"]
+
+#: Feature-map sizes a network's stages use (height = width).
+MAP_SIZES = (7, 14, 28, 56, 112, 224)
+#: Group counts the controls can reach: every divisor of a depth the sliders offer.
+GROUPS = tuple(sorted({g for d in DEPTHS for g in range(1, d + 1) if d % g == 0}))
+
+
+def _layer(size: int, c_in: int, c_out: int, k: int = 3, groups: int = 1) -> dict:
+    return {"size": size, "in_channels": c_in, "filters": c_out, "kernel_size": k,
+            "groups": groups}  # fmt: skip
+
+
+#: Layers the lesson names, one click each.
+SEPARABLE_PRESETS = (
+    Preset(
+        "MobileNet 14×14",
+        _layer(14, 512, 512),
+        "a block of MobileNet's 14×14 stage, 512 maps to 512, as a standard 3×3 layer "
+        "would be; move groups to 512 for MobileNet's depthwise layer",
+    ),
+    Preset(
+        "MobileNet first block",
+        _layer(112, 32, 64),
+        "MobileNet's first separable block: 112×112×32 to 64 maps",
+    ),
+    Preset(
+        "AlexNet conv2",
+        _layer(28, 96, 256, 5, 2),
+        "AlexNet's second layer, split in two groups over two GPUs (at its own size 27×27; "
+        "28×28 here)",
+    ),  # fmt: skip
+)
+
+
+class SeparableExplorer(Explorer):
+    """Standard, grouped and depthwise separable convolutions, side by side, live.
+
+    Sliders set the kernel size ``k``, the input depth ``C_in``, the number of filters
+    ``C_out``, the feature-map size and the number of groups ``g``, which must divide
+    both depths (the slider offers only those): 1 is a standard convolution, ``C_in``
+    a depthwise one. The readout writes out, numbers plugged in, the cost of the
+    standard ``k×k`` layer, of the grouped one, and of a depthwise separable pair (a
+    depthwise ``k×k`` layer, then a pointwise 1×1 layer), with the separable pair's
+    share of the standard layer's multiply-accumulates beside ``1/C_out + 1/k²``. The
+    drawing shows which channels each filter sees, and where the cost goes.
+
+    Parameters
+    ----------
+    kernel_size, in_channels, filters : int, default 3, 512, 512
+        Starting values (from :data:`KERNELS` and :data:`DEPTHS`).
+    size : int, default 14
+        Height and width of the feature maps, one of :data:`MAP_SIZES`.
+    groups : int, default 1
+        Starting number of groups.
+    use_bias : bool, default False
+        Whether the layers have biases (MobileNet's have none: batch normalisation
+        follows each).
+
+    Attributes
+    ----------
+    groups_drawing : ChannelGroupsArtists
+        Which channels each filter sees.
+    cost : CostComparisonArtists
+        The bars, to scale as shares of the standard layer's counts.
+    """
+
+    kind = "separable-explorer"
+
+    def __init__(
+        self,
+        kernel_size: int = 3,
+        in_channels: int = 512,
+        filters: int = 512,
+        *,
+        size: int = 14,
+        groups: int = 1,
+        use_bias: bool = False,
+    ) -> None:
+        super().__init__()
+        controls = {
+            "kernel_size": Choice("kernel k×k", KERNELS),
+            "in_channels": Choice("input depth C_in", DEPTHS),
+            "filters": Choice("filters C_out", DEPTHS),
+            "size": Choice("map size H = W", MAP_SIZES),
+            "groups": Choice("groups g", GROUPS),
+            "use_bias": Toggle("bias per filter"),
+        }
+        values = {"kernel_size": kernel_size, "in_channels": in_channels, "filters": filters,
+                  "size": size, "groups": groups, "use_bias": use_bias}  # fmt: skip
+        c_in = controls["in_channels"].check("in_channels", in_channels)
+        c_out = controls["filters"].check("filters", filters)
+        allowed = _divisors(c_in, c_out)
+        if groups not in allowed:
+            raise ValueError(
+                f"groups must divide both in_channels ({c_in}) and filters ({c_out}): one of "
+                f"{', '.join(map(str, allowed))}, got {groups!r}"
+            )
+        self._setup(controls, values, figsize=(5.8, 3.6), presets=SEPARABLE_PRESETS)
+
+    def _sync_limits(self) -> None:
+        allowed = _divisors(self.value("in_channels"), self.value("filters"))
+        self.controls["groups"].offer(self.sliders["groups"], allowed)
+
+    def _shape(self) -> tuple[int, int, int]:
+        s = self.value("size")
+        return (s, s, self.value("in_channels"))
+
+    def costs(self) -> dict[str, tuple[int, int]]:
+        """Return ``{design: (parameters, multiply-accumulates)}`` for the current controls."""
+        k, c_in, c_out, g = (self.value(key) for key in ("kernel_size", "in_channels",
+                                                        "filters", "groups"))  # fmt: skip
+        bias, shape = self.value("use_bias"), self._shape()
+        depthwise = (conv_params(k, c_in, c_in, bias, groups=c_in),
+                     conv_macs(shape, c_in, k, groups=c_in))  # fmt: skip
+        pointwise = (conv_params(1, c_in, c_out, bias), conv_macs(shape, c_out, 1))
+        return {
+            f"standard {k}×{k}": (conv_params(k, c_in, c_out, bias), conv_macs(shape, c_out, k)),
+            f"{k}×{k} in {plural(g, 'group')}": (
+                conv_params(k, c_in, c_out, bias, groups=g),
+                conv_macs(shape, c_out, k, groups=g),
+            ),
+            "depthwise + 1×1": (depthwise[0] + pointwise[0], depthwise[1] + pointwise[1]),
+        }
+
+    def readout_lines(self) -> list[tuple[str, str]]:
+        """Each design's counts as formulas, and the separable pair's share."""
+        k, c_in, c_out, g = (self.value(key) for key in ("kernel_size", "in_channels",
+                                                        "filters", "groups"))  # fmt: skip
+        bias, shape = self.value("use_bias"), self._shape()
+        costs = list(self.costs().values())
+        share = costs[2][1] / costs[0][1]
+        rule = 1 / c_out + 1 / k**2
+        return [
+            (f"Standard {k}×{k}: parameters", params_formula(k, c_in, c_out, bias)),
+            (f"Standard {k}×{k}: multiply-accumulates", macs_formula(shape, c_out, k)),
+            (
+                f"In {plural(g, 'group')}: parameters",
+                params_formula(k, c_in, c_out, bias, groups=g),
+            ),
+            (
+                f"In {plural(g, 'group')}: multiply-accumulates",
+                macs_formula(shape, c_out, k, groups=g),
+            ),
+            (f"Depthwise {k}×{k}: parameters", params_formula(k, c_in, c_in, bias, groups=c_in)),
+            (
+                f"Depthwise {k}×{k}: multiply-accumulates",
+                macs_formula(shape, c_in, k, groups=c_in),
+            ),  # fmt: skip
+            ("Pointwise 1×1: parameters", params_formula(1, c_in, c_out, bias)),
+            ("Pointwise 1×1: multiply-accumulates", macs_formula(shape, c_out, 1)),
+            (
+                "Depthwise + pointwise ÷ standard",
+                f"{share:.4f} of the multiply-accumulates; 1/C_out + 1/k² = 1/{c_out} + "
+                f"1/{k * k} = {rule:.4f}; the 1×1 layer does "
+                f"{100 * conv_macs(shape, c_out, 1) / costs[2][1]:.1f} % of the pair's",
+            ),
+        ]
+
+    def fixed_sizes(self) -> dict[str, int]:
+        """None: the map size is a control here."""
+        return {}
+
+    def draw(self) -> None:
+        """Draw the channel groups above the cost bars."""
+        self.groups_drawing = draw_channel_groups(
+            self.value("in_channels"), self.value("filters"), self.value("groups"),
+            ax=frameless_axes(self.fig, [0.02, 0.70, 0.96, 0.29]),
+        )  # fmt: skip
+        ax = self.fig.add_axes([0.36, 0.12, 0.6, 0.34])
+        self.cost = draw_cost_comparison(self.costs(), relative=True, ax=ax)
+
+    def animated_artists(self) -> list:
+        """Return the groups drawing, the bars and the axis line they start from."""
+        return [*artists_of(self.groups_drawing), *artists_of(self.cost),
+                self.cost.ax.spines["left"]]  # fmt: skip
+
+    def update_figure(self) -> None:
+        """Cut the channels into the current groups and resize the bars."""
+        self.groups_drawing.update(
+            self.value("in_channels"), self.value("filters"), self.value("groups")
+        )
+        self.cost.update(self.costs())
+
+
+def _divisors(c_in: int, c_out: int) -> list[int]:
+    """Return the group counts that divide both depths, as the groups slider offers them."""
+    common = math.gcd(c_in, c_out)
+    return [g for g in GROUPS if common % g == 0]
