@@ -16,6 +16,7 @@ import numpy as np
 
 from conv1x1_viz.architectures import Architecture, alexnet_architecture, squeezenet_architecture
 from conv1x1_viz.arithmetic import conv1x1, conv2d_reference, conv_macs, conv_params
+from conv1x1_viz.audit import ModelAudit
 from conv1x1_viz.data import sample_image
 from conv1x1_viz.formulas import format_count, params_formula
 from conv1x1_viz.prose import Folded
@@ -31,6 +32,7 @@ __all__ = [
     "solution_05",
     "solution_06",
     "solution_07",
+    "solution_08",
 ]
 
 #: The words on every worked solution's closed element.
@@ -442,4 +444,45 @@ def solution_07(size: int = 16, row: int = 5, col: int = 3) -> Folded:
         "could do it only with a window about twice as wide as the image; a network mirrors "
         "by indexing "
         "(`x[:, ::-1]`), which is how data augmentation flips images."
+    )
+
+
+def solution_08(audit: ModelAudit) -> Folded:
+    """Solve notebook 08: MobileNet with standard 3×3 layers where its depthwise ones are.
+
+    Parameters
+    ----------
+    audit : ModelAudit
+        The audit of MobileNet (any model: each depthwise layer, of depth multiplier 1, is
+        replaced by a standard layer making the same maps).
+
+    Returns
+    -------
+    Folded
+
+    Examples
+    --------
+    >>> from conv1x1_viz.audit import AuditRow
+    >>> dw = AuditRow("m/dw", "depthwise", "DepthwiseConv2D", (3, 3), 8, (4, 4, 8), 72, 1152)
+    >>> "9,216 MACs instead of 1,152" in solution_08(ModelAudit("m", ((4, 4, 8),), (dw,))).text
+    True
+    """
+    depthwise = [r for r in audit.rows if r.kind == "depthwise"]
+    before = sum(r.macs for r in depthwise)
+    # A depthwise map reads 1 channel; a standard layer's map reads all `groups` of them.
+    after = sum(r.macs * r.groups for r in depthwise)
+    total = audit.total_macs - before + after
+    return _folded(
+        f"A depthwise k×k layer on C channels makes C maps, each from one channel: H·W·k²·C "
+        f"multiply-accumulates. A standard k×k layer making the same C maps reads all C "
+        f"channels for each of them, so it costs C times as much: H·W·k²·C·C. Over the "
+        f"{len(depthwise)} depthwise layers of {audit.name}, that is {after:,} MACs instead "
+        f"of {before:,}.\n\n"
+        f"The whole network would then need {total:,} MACs, {total / audit.total_macs:.1f} "
+        f"times its {audit.total_macs:,}, and its 1×1 layers would hold "
+        f"{audit.macs_1x1 / total:.1%} of them instead of {audit.share_1x1_macs:.1%}. The "
+        f"standard layers would do both jobs at once, filtering space and mixing channels, "
+        f"nine times over for a 3×3 kernel. The separable design filters each channel alone "
+        f"and leaves all the mixing to one 1×1 layer, once per pixel: that is why the 1×1 "
+        f"layers hold most of MobileNet's work, and why the work is small."
     )

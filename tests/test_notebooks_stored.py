@@ -98,3 +98,15 @@ def test_static_html_shows_pictures_not_widgets(path):
     assert "application/vnd.jupyter.widget-view+json" not in body
     assert "Loading widget" not in body
     assert body.count("data:image/png;base64,") >= pictures >= widgets
+
+
+def _listed(text):
+    return set(re.findall(r"^\| `(\d\d_\w+)` \|", text, re.M))
+
+
+def test_every_notebook_is_listed_in_00_and_in_the_readme():
+    names = {p.stem for p in NOTEBOOKS}
+    start_here = _markdown(_load(NOTEBOOKS[0]))
+    readme = (NOTEBOOKS[0].parents[1] / "README.md").read_text(encoding="utf-8")
+    assert _listed(start_here) == names
+    assert _listed(readme) == names

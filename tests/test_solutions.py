@@ -4,7 +4,8 @@ import math
 import numpy as np
 import pytest
 
-from conv1x1_viz import alexnet_architecture, conv_params, squeezenet_architecture
+from conv1x1_viz import alexnet_architecture, conv_macs, conv_params, squeezenet_architecture
+from conv1x1_viz.audit import AuditRow, ModelAudit
 from conv1x1_viz.prose import Folded
 from conv1x1_viz.solutions import (
     SUMMARY,
@@ -17,6 +18,7 @@ from conv1x1_viz.solutions import (
     solution_05,
     solution_06,
     solution_07,
+    solution_08,
 )
 
 
@@ -25,6 +27,23 @@ def _maps(rng, rank=None):
     if rank:
         pixels = pixels @ rng.normal(size=(rank, 48))
     return pixels.reshape(32, 32, 48)
+
+
+def _separable_audit():
+    # A depthwise 3×3 layer on 14×14×8 maps, then a 1×1 layer to 16 maps.
+    dw_macs, pw_macs = 14 * 14 * 9 * 8, 14 * 14 * 8 * 16
+    return ModelAudit(
+        "tiny",
+        ((14, 14, 8),),
+        (
+            AuditRow(
+                "tiny/dw", "depthwise", "DepthwiseConv2D", (3, 3), 8, (14, 14, 8), 72, dw_macs
+            ),
+            AuditRow(
+                "tiny/pw", "1×1 conv", "Conv2D", (1, 1), 1, (14, 14, 16), 128, pw_macs, 128, pw_macs
+            ),
+        ),
+    )
 
 
 @pytest.fixture
@@ -39,6 +58,7 @@ def solutions(rng):
         "05": solution_05(),
         "06": solution_06(),
         "07": solution_07(),
+        "08": solution_08(_separable_audit()),
     }
 
 
@@ -128,3 +148,16 @@ def test_solution_07_poke_stays_put_mirror_moves():
     text = solution_07(size=10, row=2, col=1).text
     assert "changes output pixel(s) [[2, 1]]" in text
     assert "changes pixel(s) [[2, 8]]" in text
+
+
+def test_solution_08_counts_standard_layers_in_place_of_depthwise_ones():
+    audit = _separable_audit()
+    text = solution_08(audit).text
+    standard = conv_macs((14, 14, 8), 8, 3)  # the same 8 maps, each reading all 8 channels
+    total = standard + audit.macs_1x1
+    assert f"that is {standard:,} MACs instead of {audit.rows[0].macs:,}" in text
+    assert f"would then need {total:,} MACs" in text
+    assert (
+        f"would hold {audit.macs_1x1 / total:.1%} of them instead of {audit.share_1x1_macs:.1%}"
+        in text
+    )
