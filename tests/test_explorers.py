@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 import conv1x1_viz.explorers as explorers_package
+import conv1x1_viz.explorers.base as base_module
 from conv1x1_viz import conv_params
 from conv1x1_viz.explorers import Choice, Explorer, ParamExplorer, Toggle, Whole
 from conv1x1_viz.formulas import format_count
@@ -164,6 +165,9 @@ def test_hold_updates_updates_once():
 # ipympl's toolbar passes traitlets an argument it warns about; not ours to fix.
 @pytest.mark.filterwarnings("ignore:Passing unrecognized arguments:DeprecationWarning")
 def test_update_sends_the_new_picture_through_ipympl_at_once(monkeypatch):
+    # No event loop runs here (in a kernel one does, and pictures may be spaced out: see
+    # test_pictures_are_spaced_by_their_drawing_time); a browser test's loop must not leak in.
+    monkeypatch.setattr(base_module, "_running_loop", lambda: None)
     plt.switch_backend("module://ipympl.backend_nbagg")
     try:
         explorer = ParamExplorer()
@@ -327,3 +331,47 @@ def test_the_saved_picture_is_the_picture_shown(kind):
     shown = _pixels(explorer)[:, :, :3]
     saved = np.asarray(Image.open(io.BytesIO(explorer.snapshot())).convert("RGB")).astype(int)
     assert np.abs(shown - saved).max() == 0
+
+
+@pytest.fixture
+def ipympl_backend():
+    """ipympl's backend (pictures are spaced out only on its canvas), then Agg again."""
+    plt.switch_backend("module://ipympl.backend_nbagg")
+    yield
+    plt.close("all")
+    plt.switch_backend("Agg")
+
+
+class _FakeLoop:
+    """Records what the explorer asks a kernel's event loop to run later."""
+
+    def __init__(self):
+        self.later = []
+
+    def call_later(self, delay, callback):
+        self.later.append((delay, callback))
+
+
+@pytest.mark.filterwarnings("ignore:Passing unrecognized arguments:DeprecationWarning")
+def test_pictures_are_spaced_by_their_drawing_time(monkeypatch, ipympl_backend):
+    loop = _FakeLoop()
+    monkeypatch.setattr(base_module, "_running_loop", lambda: loop)
+    explorer = ParamExplorer()
+    monkeypatch.setattr(explorer.fig.canvas, "send_binary", lambda data: None)
+    drawn = []
+    render = explorer._render
+    monkeypatch.setattr(
+        explorer, "_render", lambda: (drawn.append(explorer.value("filters")), render())
+    )
+    explorer._render_at = base_module.time.monotonic() + 60  # the last picture took a minute
+    for n in (16, 32, 128):  # a held key: the readout follows each value at once
+        explorer.sliders["filters"].value = n
+        assert f"·{n} = " in readout_text(explorer)
+    assert drawn == [] and len(loop.later) == 1  # one picture waits, not three
+    delay, callback = loop.later[0]
+    assert 59 < delay <= 60
+    callback()  # the wait is over: the picture shows the last value
+    assert drawn == [128] and not explorer.errors.outputs
+    explorer._render_at = 0.0
+    explorer.sliders["filters"].value = 64  # the last picture is old enough: drawn at once
+    assert drawn == [128, 64] and len(loop.later) == 1
