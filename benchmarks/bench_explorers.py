@@ -9,7 +9,8 @@ It prints two Markdown tables. The first gives the median and the spread (interq
 range and min–max) of
 
 - one readout update: :meth:`ParamExplorer.update_readout`, the counts and the text
-  the learner sees change on every slider tick (target ≤ 5 ms);
+  the learner sees change on every slider tick, and the same for
+  :class:`SeparableExplorer` (the longest readout) at each of its presets (target ≤ 5 ms);
 - one full update per explorer: a slider value set the way the browser sets it, which
   runs the explorer's one update path: readout, artists changed in place, only those
   artists redrawn on the saved background, and the picture encoded as ipympl encodes it
@@ -105,6 +106,17 @@ def bench_readout(repeats: int) -> Samples:
     return timed(repeats, prepare, lambda _: explorer.update_readout())
 
 
+def bench_readout_presets(name: str, repeats: int) -> Samples:
+    """Time the readout of explorer ``name`` with its controls at each of its presets in turn."""
+    from conv1x1_viz import explorers
+
+    explorer = getattr(explorers, name)()
+    presets = cycle(list(explorer.presets))
+    return timed(
+        repeats, lambda _: explorer.set(**next(presets).values), lambda _: explorer.update_readout()
+    )
+
+
 def _explorer(name: str):
     from conv1x1_viz import explorers
 
@@ -196,12 +208,15 @@ def main() -> None:
     ]
     wall, cpu = bench_readout(args.repeats)
     rows.append(row("readout update (ParamExplorer)", wall, 1e3, "ms", READOUT_TARGET_MS, cpu))
+    wall, cpu = bench_readout_presets("SeparableExplorer", args.repeats)
+    rows.append(row("readout update (SeparableExplorer)", wall, 1e3, "ms", READOUT_TARGET_MS, cpu))
     updates = [
         ("ParamExplorer", "in_channels"),
         ("MixingExplorer", "row"),
         ("ReductionExplorer", "filters"),
         ("BottleneckExplorer", "reduction"),
         ("ReconstructionExplorer", "filters"),
+        ("SeparableExplorer", "in_channels"),
     ]
     breakdown = [
         "| explorer | readout | artists | draw | encode + send | picture sent |",

@@ -11,12 +11,18 @@
   console and page errors collected; the test's kernels are shut down afterwards.
 - ``latency_rows``: slider timings of the whole session, printed at the end and written to
   ``artifacts/latency.md``. They are reported, never asserted.
+- ``busy_cores``: with ``C1X1_BUSY_CORES=N`` set, N processes each keep one core busy
+  while the lab runs (a learner on a busy Binder machine); the latency report says so.
 
 Only the tests that use a browser fixture get the ``browser`` mark, so that
 ``-m "not browser"`` keeps the unit tests of this folder.
 """
 
 from __future__ import annotations
+
+import os
+import subprocess
+import sys
 
 import pytest
 from playwright.sync_api import Error as PlaywrightError
@@ -102,8 +108,22 @@ def lab(browser, tmp_path_factory):
         server.stop()
 
 
+@pytest.fixture(scope="session")
+def busy_cores():
+    """Start ``C1X1_BUSY_CORES`` processes that each keep a core busy; stop them at the end."""
+    count = int(os.environ.get("C1X1_BUSY_CORES", "0"))
+    spin = [sys.executable, "-c", "while True: pass"]
+    workers = [subprocess.Popen(spin) for _ in range(count)]
+    try:
+        yield count
+    finally:
+        for worker in workers:
+            worker.kill()
+            worker.wait()
+
+
 @pytest.fixture
-def lab_page(page, lab):
+def lab_page(page, lab, busy_cores):
     """pytest-playwright's page (own context: nothing shared between notebooks), ready."""
     page.set_default_timeout(30_000)
     install(page)

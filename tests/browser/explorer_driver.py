@@ -9,6 +9,7 @@ them. The time from the key press to the readout's change is measured in the pag
 
 from __future__ import annotations
 
+import os
 import re
 import statistics
 from dataclasses import dataclass
@@ -269,6 +270,16 @@ def toggle_checkbox(page, explorer, notebook: str, label: str, key: str, timeout
     return seen
 
 
+def load_note() -> str:
+    """Say whether the timings were taken under deliberate load (``C1X1_BUSY_CORES``)."""
+    busy = int(os.environ.get("C1X1_BUSY_CORES", "0"))
+    if busy:
+        return (
+            f"Measured with {busy} other process(es), each keeping a core busy (C1X1_BUSY_CORES)."
+        )
+    return "Measured without deliberate load (C1X1_BUSY_CORES unset)."
+
+
 def latency_table(rows: list[SliderTiming]) -> str:
     """Markdown table of the slider timings (reported, never asserted)."""
     lines = [
@@ -280,6 +291,7 @@ def latency_table(rows: list[SliderTiming]) -> str:
         "values and fixed sizes read in the page), and to the first paint of a new picture on",
         "the explorer's canvas. 'in page' is the time from the picture's message reaching",
         "ipympl to its paint: decoding and drawing it.",
+        load_note(),
         "",
         "| notebook | explorer | slider | presses | readout median (ms) | readout max (ms) "
         "| picture median (ms) | picture max (ms) | in page median (ms) |",

@@ -35,6 +35,7 @@ from .explorer_driver import (
     await_picture,
     check_readout,
     control_selector,
+    load_note,
     read_explorer,
 )
 from .js_loader import call, install
@@ -79,6 +80,7 @@ def burst_rows():
         lines = [
             "A held key: ten presses 30 ms apart; time from the last keydown to the last",
             "picture painted, whose pixels equal the explorer drawn from scratch.",
+            load_note(),
             "",
             "| explorer | slider | pictures painted | last press → final picture (ms) |",
             "|---|---|---:|---:|",
