@@ -99,3 +99,18 @@ def test_filter_block_says_it_is_not_to_scale(ax):
 
     artists = draw_filter_block((256, 256, 512), kernel_size=7, filters=64, ax=ax)
     assert artists.scale_note.get_text() == NOT_TO_SCALE and artists.scale_note.get_visible()
+
+
+@pytest.mark.parametrize("height", [1.5, 3.0])
+@pytest.mark.parametrize("fontsize", [8, 9.5])
+def test_scale_note_clears_the_labels_at_any_scale(height, fontsize):
+    # The labels' height is in points, the room under the blocks in data units: in a
+    # small axes the labels fill more than that room, and the note must still sit under them.
+    fig, ax = plt.subplots(figsize=(5.8, height), dpi=100)
+    artists = draw_filter_block((75, 64, 64), kernel_size=3, filters=1, ax=ax, fontsize=fontsize)
+    fig.tight_layout()
+    renderer = fig.canvas.get_renderer()
+    note = artists.scale_note.get_window_extent(renderer)
+    for label in artists.labels.values():
+        box = label.get_window_extent(renderer)
+        assert note.y1 <= box.y0, (note, box)

@@ -16,6 +16,7 @@ from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.colors import to_rgba
 from matplotlib.patches import Polygon
 from matplotlib.text import Annotation, Text
+from matplotlib.transforms import ScaledTranslation
 
 from conv1x1_viz.draw.common import _axes, _face_colors, _shade, _style, _text
 from conv1x1_viz.formulas import format_count
@@ -41,6 +42,12 @@ _FILTER_BLOCK_STYLE: dict[str, Any] = {
 _LABEL_ROOM = 1.0
 # Below the labels: the line that says the drawing is not to scale.
 _NOTE_ROOM = 0.3
+#: Line spacing of the two-line labels.
+_LABEL_LINESPACING = 1.3
+#: Height of a two-line label, in font sizes (DejaVu Sans at the spacing above).
+_LABEL_HEIGHT = 2.6
+#: Gap between the labels and the note under them, in points.
+_NOTE_GAP = 2.0
 
 
 def _shape_text(*sizes: int) -> str:
@@ -148,7 +155,10 @@ class FilterBlockArtists:
         self.ax.set_xlim(x0 - 0.2, x1 + 0.2)
         bottom = y0 - _LABEL_ROOM - _NOTE_ROOM
         self.ax.set_ylim(bottom, y1 + 0.2)
-        self.scale_note.set_position((x1 + 0.2, bottom))  # bottom right, under the labels
+        # Right-aligned with the drawing, its top a fixed number of points under the
+        # labels' top (see draw_filter_block), so that it clears them at any scale.
+        label_top = min(y for _, y in scene.label_anchors.values())
+        self.scale_note.set_position((x1 + 0.2, label_top))
         self.scene = scene
         return scene
 
@@ -224,6 +234,10 @@ def draw_filter_block(
         ax.add_collection(coll)
         return coll
 
+    # The labels' height is in points, the room under the blocks in data units: the
+    # note is placed in points under the labels, so it never overlaps them.
+    drop = (_LABEL_HEIGHT * s["fontsize"] + _NOTE_GAP) / 72
+    below_labels = ScaledTranslation(0, -drop, ax.figure.dpi_scale_trans)
     see_through = to_rgba(s["filter_color"], 0.55)
     window_faces = [see_through, _shade(see_through, 1.35)]
     window = PolyCollection(
@@ -247,7 +261,15 @@ def draw_filter_block(
             arrowprops={"arrowstyle": "-|>", "color": s["edgecolor"], "lw": 1.4},
         ),
         labels={
-            key: _text(ax, 0, 0, ha="center", va="top", fontsize=s["fontsize"], linespacing=1.3)
+            key: _text(
+                ax,
+                0,
+                0,
+                ha="center",
+                va="top",
+                fontsize=s["fontsize"],
+                linespacing=_LABEL_LINESPACING,
+            )
             for key in ("input", "filter", "output")
         },
         scale_note=_text(
@@ -256,9 +278,10 @@ def draw_filter_block(
             0,
             NOT_TO_SCALE,
             ha="right",
-            va="bottom",
+            va="top",
             fontsize=s["fontsize"] - 1.5,
             color="0.45",
+            transform=ax.transData + below_labels,
         ),  # fmt: skip
         limits=limits,
         max_dividers=max_dividers,
