@@ -155,7 +155,8 @@ def page_problems(page, log: PageLog, expected: list[CellExpectation] | None = N
             problems.append(f"{where}: {c['errorWidgets']} widget(s) replaced by the error widget")
         for t in c["explorerErrors"]:
             problems.append(f"{where}: explorer error area is not empty: {_short(t)}")
-        if c["code"] and not c["empty"] and not re.match(r"^\[\d+\]", c["prompt"]):
+        ran = c.get("count") is not None or re.match(r"^\[\d+\]", c["prompt"])
+        if c["code"] and not c["empty"] and not ran:
             problems.append(f"{where}: did not run (prompt {c['prompt'] or 'empty'})")
         for i, img in enumerate(c["images"]):
             if not img["ok"]:

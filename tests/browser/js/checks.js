@@ -42,16 +42,23 @@
     const nb = t.notebookNode();
     if (!nb) return null;
     const text = (el) => (el.innerText || el.textContent || '').trim();
+    // The cells' models: a cell whose code is folded away has no prompt in the page,
+    // but its model still knows whether it ran.
+    const panel = t.notebookWidget();
+    const widgets = panel ? panel.content.widgets : [];
     return [...nb.querySelectorAll('.jp-Cell')].map((cell, index) => {
       const q = (s) => [...cell.querySelectorAll(s)];
       const outputs = q('.jp-OutputArea-output').map(text);
       const prompt = cell.querySelector('.jp-InputPrompt');
       const code = cell.classList.contains('jp-CodeCell');
       const editor = cell.querySelector('.jp-InputArea-editor .cm-content') || cell;
+      const model = (widgets.find((w) => w.node === cell) || {}).model || null;
+      const source = model ? model.sharedModel.getSource() : editor.textContent;
       return {
         index,
         code,
-        empty: code && !editor.textContent.trim(),
+        empty: code && !source.trim(),
+        count: model && code ? model.executionCount : null,
         prompt: prompt ? prompt.textContent.trim() : '',
         errors: q('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.error"]')
           .map(text),
