@@ -13,7 +13,7 @@ from __future__ import annotations
 import html
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any
 
@@ -55,14 +55,32 @@ def _cells(index: int, row: AuditRow) -> tuple[str, ...]:
     )
 
 
+#: Cell padding of the HTML tables, tighter than JupyterLab's, so that they fit 580 px.
+_PAD = "padding:0.15em 0.4em"
+
+
+def _breakable(text: str) -> str:
+    """Escape a layer path for HTML, with line-break chances after each ``/`` and ``_``."""
+    return html.escape(text).replace("/", "/<wbr>").replace("_", "_<wbr>")
+
+
 def _html_row(
-    cells: Sequence[str], right: Sequence[bool], tag: str = "td", *, tint: bool = False
+    cells: Sequence[str],
+    right: Sequence[bool],
+    tag: str = "td",
+    *,
+    tint: bool = False,
+    breakable: int | None = None,
 ) -> str:
-    """One HTML table row, each cell aligned as in the text."""
+    """One HTML table row, each cell aligned as in the text.
+
+    Cell number ``breakable`` (a layer path) may wrap after ``/`` and ``_``.
+    """
     style = f' style="background:{_HIGHLIGHT}"' if tint else ""
     aligned = "".join(
-        f'<{tag} style="text-align:{"right" if r else "left"}">{html.escape(c)}</{tag}>'
-        for c, r in zip(cells, right, strict=True)
+        f'<{tag} style="text-align:{"right" if r else "left"};{_PAD}">'
+        f"{_breakable(c) if i == breakable else html.escape(c)}</{tag}>"
+        for i, (c, r) in enumerate(zip(cells, right, strict=True))
     )
     return f"<tr{style}>{aligned}</tr>"
 
@@ -235,7 +253,16 @@ class ModelAudit:
         """Show the summary and at most :data:`MAX_ROWS` rows as HTML tables."""
         summary = self._summary_lines()
         shown, left_out = self._shown(MAX_ROWS)
-        body = [_html_row(_cells(i, row), _RIGHT, tint=bool(row.params_1x1)) for i, row in shown]
+        prefix = f"{self.name}/"  # the title names the model: each path starts inside it
+        body = [
+            _html_row(
+                _cells(i, replace(row, path=row.path.removeprefix(prefix))),
+                _RIGHT,
+                tint=bool(row.params_1x1),
+                breakable=1,
+            )
+            for i, row in shown
+        ]
         if left_out:
             body.insert(
                 (MAX_ROWS + 1) // 2,
@@ -244,7 +271,7 @@ class ModelAudit:
             )
         return "".join(
             [
-                f"<div><p><b>{html.escape(self._title())}</b></p><table>",
+                f'<div style="font-size:0.9em"><p><b>{html.escape(self._title())}</b></p><table>',
                 _html_row(summary[0], _SUMMARY_RIGHT, "th"),
                 *(_html_row(line, _SUMMARY_RIGHT) for line in summary[1:]),
                 f"</table><p>not counted: {html.escape(self._not_counted_classes())}<br>",

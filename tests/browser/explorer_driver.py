@@ -23,7 +23,7 @@ from .js_loader import call, wait_for
 from .notebook_ui import wait_kernel_quiet
 from .readout_oracles import Oracle, Values, oracle_for, shows_expected
 
-PRESSES_PER_SLIDER = 10
+PRESSES_PER_SLIDER = 6
 # The two sliders every explorer is driven by, when it has them.
 DRIVEN_SLIDERS = ("filters", "in_channels")
 # Check boxes that change an explorer's counts; each is clicked off and on again.
