@@ -20,6 +20,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from conv1x1_viz.validation import flag, one_of, shape3, size_pair, whole_number
+from conv1x1_viz.validation import groups as check_groups
 
 __all__ = [
     "PADDINGS",
@@ -33,17 +34,6 @@ __all__ = [
 
 #: The paddings Keras ``Conv2D`` accepts (``"causal"`` is for 1-D only).
 PADDINGS = ("same", "valid")
-
-
-def _groups(groups: object, in_channels: int, filters: int) -> int:
-    """Check that ``groups`` divides both the input depth and the number of filters."""
-    g = whole_number("groups", groups)
-    if in_channels % g or filters % g:
-        raise ValueError(
-            f"groups must divide both in_channels ({in_channels}) and filters ({filters}), "
-            f"got {g}: a grouped convolution splits the channels into equal groups"
-        )
-    return g
 
 
 def _output_length(
@@ -196,7 +186,7 @@ def conv_params(
     in_channels = whole_number("in_channels", in_channels)
     filters = whole_number("filters", filters)
     use_bias = flag("use_bias", use_bias)
-    groups = _groups(groups, in_channels, filters)
+    groups = check_groups(groups, in_channels, filters)
     return (kh * kw * (in_channels // groups) + int(use_bias)) * filters
 
 
@@ -242,7 +232,7 @@ def conv_macs(
     h_out, w_out, filters = conv_output_shape(input_shape, filters, kernel_size, strides, padding)
     kh, kw = size_pair("kernel_size", kernel_size)
     in_channels = shape3("input_shape", input_shape)[2]
-    groups = _groups(groups, in_channels, filters)
+    groups = check_groups(groups, in_channels, filters)
     return h_out * w_out * filters * kh * kw * (in_channels // groups)
 
 

@@ -24,7 +24,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-__all__ = ["flag", "number", "one_of", "shape3", "size_pair", "text", "whole_number"]
+__all__ = ["flag", "groups", "number", "one_of", "shape3", "size_pair", "text", "whole_number"]
 
 
 def _range_text(low: float | None, high: float | None) -> str:
@@ -206,3 +206,23 @@ def text(name: str, value: object) -> str:
     if not isinstance(value, str) or not value:
         raise ValueError(f"{name} must be a non-empty string, got {value!r}")
     return value
+
+
+def groups(value: object, in_channels: int, filters: int) -> int:
+    """Return ``value`` if it is a whole number dividing both depths, else raise a ValueError.
+
+    A grouped convolution splits its input channels and its filters into ``value`` equal
+    groups: 1 is a standard convolution, ``in_channels`` a depthwise one.
+
+    Examples
+    --------
+    >>> groups(4, 8, 12)
+    4
+    """
+    g = whole_number("groups", value)
+    if in_channels % g or filters % g:
+        raise ValueError(
+            f"groups must divide both in_channels ({in_channels}) and filters ({filters}), "
+            f"got {g}: a grouped convolution splits the channels into equal groups"
+        )
+    return g

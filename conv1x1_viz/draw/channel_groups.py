@@ -19,6 +19,7 @@ from matplotlib.collections import PolyCollection
 from matplotlib.text import Text
 
 from conv1x1_viz.draw.common import _axes, _text
+from conv1x1_viz.validation import groups as check_groups
 from conv1x1_viz.validation import whole_number
 
 __all__ = ["MOST_CELLS", "ChannelGroupsArtists", "draw_channel_groups"]
@@ -56,11 +57,7 @@ class ChannelGroupsArtists:
         """Show ``in_channels`` inputs and ``filters`` outputs cut into ``groups`` groups."""
         c_in = whole_number("in_channels", in_channels)
         c_out = whole_number("filters", filters)
-        g = whole_number("groups", groups)
-        if c_in % g or c_out % g:
-            raise ValueError(
-                f"groups must divide both in_channels ({c_in}) and filters ({c_out}), got {g}"
-            )
+        g = check_groups(groups, c_in, c_out)
         for strip, count, y in ((self.inputs, c_in, _TOP), (self.outputs, c_out, _BOTTOM)):
             cells, colours = _strip(count, g, y)
             strip.set_verts(cells)

@@ -114,58 +114,66 @@ class SeparableExplorer(Explorer):
         allowed = _divisors(self.value("in_channels"), self.value("filters"))
         self.controls["groups"].offer(self.sliders["groups"], allowed)
 
-    def _shape(self) -> tuple[int, int, int]:
-        s = self.value("size")
-        return (s, s, self.value("in_channels"))
+    def _settings(self) -> tuple[int, int, int, int, bool, tuple[int, int, int]]:
+        """Return ``k, C_in, C_out, g, use_bias`` and the input shape, from the controls."""
+        k, c_in, c_out, g, bias, s = (
+            self.value(key)
+            for key in ("kernel_size", "in_channels", "filters", "groups", "use_bias", "size")
+        )
+        return k, c_in, c_out, g, bias, (s, s, c_in)
+
+    def layers(self) -> dict[str, tuple[int, int]]:
+        """Return ``{layer: (parameters, multiply-accumulates)}`` of the four layers compared.
+
+        Keys: ``"standard"`` (k×k), ``"grouped"`` (k×k in g groups), ``"depthwise"`` (k×k,
+        one group per channel) and ``"pointwise"`` (1×1).
+        """
+        k, c_in, c_out, g, bias, shape = self._settings()
+        return {
+            "standard": (conv_params(k, c_in, c_out, bias), conv_macs(shape, c_out, k)),
+            "grouped": (conv_params(k, c_in, c_out, bias, groups=g),
+                        conv_macs(shape, c_out, k, groups=g)),
+            "depthwise": (conv_params(k, c_in, c_in, bias, groups=c_in),
+                          conv_macs(shape, c_in, k, groups=c_in)),
+            "pointwise": (conv_params(1, c_in, c_out, bias), conv_macs(shape, c_out, 1)),
+        }  # fmt: skip
 
     def costs(self) -> dict[str, tuple[int, int]]:
-        """Return ``{design: (parameters, multiply-accumulates)}`` for the current controls."""
-        k, c_in, c_out, g = (self.value(key) for key in ("kernel_size", "in_channels",
-                                                        "filters", "groups"))  # fmt: skip
-        bias, shape = self.value("use_bias"), self._shape()
-        depthwise = (conv_params(k, c_in, c_in, bias, groups=c_in),
-                     conv_macs(shape, c_in, k, groups=c_in))  # fmt: skip
-        pointwise = (conv_params(1, c_in, c_out, bias), conv_macs(shape, c_out, 1))
+        """Return ``{design: (parameters, multiply-accumulates)}``: the three designs drawn."""
+        k, g = self.value("kernel_size"), self.value("groups")
+        layers = self.layers()
+        (dw_p, dw_m), (pw_p, pw_m) = layers["depthwise"], layers["pointwise"]
         return {
-            f"standard {k}×{k}": (conv_params(k, c_in, c_out, bias), conv_macs(shape, c_out, k)),
-            f"{k}×{k} in {plural(g, 'group')}": (
-                conv_params(k, c_in, c_out, bias, groups=g),
-                conv_macs(shape, c_out, k, groups=g),
-            ),
-            "depthwise + 1×1": (depthwise[0] + pointwise[0], depthwise[1] + pointwise[1]),
+            f"standard {k}×{k}": layers["standard"],
+            f"{k}×{k} in {plural(g, 'group')}": layers["grouped"],
+            "depthwise + 1×1": (dw_p + pw_p, dw_m + pw_m),
         }
 
     def readout_lines(self) -> list[tuple[str, str]]:
         """Each design's counts as formulas, and the separable pair's share."""
-        k, c_in, c_out, g = (self.value(key) for key in ("kernel_size", "in_channels",
-                                                        "filters", "groups"))  # fmt: skip
-        bias, shape = self.value("use_bias"), self._shape()
-        costs = list(self.costs().values())
-        share = costs[2][1] / costs[0][1]
+        k, c_in, c_out, g, bias, shape = self._settings()
+        layers = self.layers()
+        pair = layers["depthwise"][1] + layers["pointwise"][1]
+        share = pair / layers["standard"][1]
         rule = 1 / c_out + 1 / k**2
+        groups = plural(g, "group")
         return [
             (f"Standard {k}×{k}: parameters", params_formula(k, c_in, c_out, bias)),
             (f"Standard {k}×{k}: multiply-accumulates", macs_formula(shape, c_out, k)),
-            (
-                f"In {plural(g, 'group')}: parameters",
-                params_formula(k, c_in, c_out, bias, groups=g),
-            ),
-            (
-                f"In {plural(g, 'group')}: multiply-accumulates",
-                macs_formula(shape, c_out, k, groups=g),
-            ),
+            (f"In {groups}: parameters", params_formula(k, c_in, c_out, bias, groups=g)),
+            (f"In {groups}: multiply-accumulates", macs_formula(shape, c_out, k, groups=g)),
             (f"Depthwise {k}×{k}: parameters", params_formula(k, c_in, c_in, bias, groups=c_in)),
             (
                 f"Depthwise {k}×{k}: multiply-accumulates",
                 macs_formula(shape, c_in, k, groups=c_in),
-            ),  # fmt: skip
+            ),
             ("Pointwise 1×1: parameters", params_formula(1, c_in, c_out, bias)),
             ("Pointwise 1×1: multiply-accumulates", macs_formula(shape, c_out, 1)),
             (
                 "Depthwise + pointwise ÷ standard",
                 f"{share:.4f} of the multiply-accumulates; 1/C_out + 1/k² = 1/{c_out} + "
                 f"1/{k * k} = {rule:.4f}; the 1×1 layer does "
-                f"{100 * conv_macs(shape, c_out, 1) / costs[2][1]:.1f} % of the pair's",
+                f"{100 * layers['pointwise'][1] / pair:.1f} % of the pair's",
             ),
         ]
 
