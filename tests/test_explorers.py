@@ -162,32 +162,36 @@ def test_hold_updates_updates_once():
     assert f"= {format_count(conv_params(3, 256, 32))}" in readout_text(explorer)
 
 
+@pytest.fixture
+def ipympl_backend():
+    """ipympl's backend (pictures are spaced out only on its canvas), then Agg again."""
+    plt.switch_backend("module://ipympl.backend_nbagg")
+    yield
+    plt.close("all")
+    plt.switch_backend("Agg")
+
+
 # ipympl's toolbar passes traitlets an argument it warns about; not ours to fix.
 @pytest.mark.filterwarnings("ignore:Passing unrecognized arguments:DeprecationWarning")
-def test_update_sends_the_new_picture_through_ipympl_at_once(monkeypatch):
+def test_update_sends_the_new_picture_through_ipympl_at_once(monkeypatch, ipympl_backend):
     # No event loop runs here (in a kernel one does, and pictures may be spaced out: see
     # test_pictures_are_spaced_by_their_drawing_time); a browser test's loop must not leak in.
     monkeypatch.setattr(base_module, "_running_loop", lambda: None)
-    plt.switch_backend("module://ipympl.backend_nbagg")
-    try:
-        explorer = ParamExplorer()
-        canvas = explorer.fig.canvas
-        assert isinstance(canvas, ipywidgets.DOMWidget) and canvas in explorer.children
-        assert "c1x1-figure" in canvas._dom_classes and not canvas.header_visible
-        sent, asked = [], []
-        monkeypatch.setattr(canvas, "send_binary", lambda data: sent.append(data))
-        monkeypatch.setattr(canvas, "draw_idle", lambda: asked.append(1))
-        explorer.sliders["filters"].value = 32  # the first time: a full draw
-        explorer.sliders["filters"].value = 16  # then: only the artists that move
-        # Each tick pushes a picture to the page itself, without asking the page first.
-        assert len(sent) == 2 and asked == []
-        assert all(bytes(data).startswith(PNG_SIGNATURE) for data in sent)
-        bundle = explorer._repr_mimebundle_()
-        assert "<figcaption>" in bundle["text/html"]
-        assert base64.b64decode(bundle["image/png"]).startswith(PNG_SIGNATURE)
-    finally:
-        plt.close("all")
-        plt.switch_backend("Agg")
+    explorer = ParamExplorer()
+    canvas = explorer.fig.canvas
+    assert isinstance(canvas, ipywidgets.DOMWidget) and canvas in explorer.children
+    assert "c1x1-figure" in canvas._dom_classes and not canvas.header_visible
+    sent, asked = [], []
+    monkeypatch.setattr(canvas, "send_binary", lambda data: sent.append(data))
+    monkeypatch.setattr(canvas, "draw_idle", lambda: asked.append(1))
+    explorer.sliders["filters"].value = 32  # the first time: a full draw
+    explorer.sliders["filters"].value = 16  # then: only the artists that move
+    # Each tick pushes a picture to the page itself, without asking the page first.
+    assert len(sent) == 2 and asked == []
+    assert all(bytes(data).startswith(PNG_SIGNATURE) for data in sent)
+    bundle = explorer._repr_mimebundle_()
+    assert "<figcaption>" in bundle["text/html"]
+    assert base64.b64decode(bundle["image/png"]).startswith(PNG_SIGNATURE)
 
 
 def test_set_changes_several_controls_checked_with_one_update():
@@ -331,15 +335,6 @@ def test_the_saved_picture_is_the_picture_shown(kind):
     shown = _pixels(explorer)[:, :, :3]
     saved = np.asarray(Image.open(io.BytesIO(explorer.snapshot())).convert("RGB")).astype(int)
     assert np.abs(shown - saved).max() == 0
-
-
-@pytest.fixture
-def ipympl_backend():
-    """ipympl's backend (pictures are spaced out only on its canvas), then Agg again."""
-    plt.switch_backend("module://ipympl.backend_nbagg")
-    yield
-    plt.close("all")
-    plt.switch_backend("Agg")
 
 
 class _FakeLoop:

@@ -98,9 +98,6 @@ def shows_expected(text: str, alternatives: list[list[str]]) -> bool:
     return any(all(contains_number(text, n) for n in alt) for alt in alternatives)
 
 
-# Numbers each kind of explorer must show, computed from the slider values and fixed sizes
-# in the page with conv1x1_viz.conv_params and conv_macs (Keras' counts). An explorer of a
-# kind not listed here fails the test (see oracle_for): add its counts here.
 def expected_separable_readout(values: Values) -> list[list[str]]:
     """SeparableExplorer: parameters and multiply-accumulates of the standard layer, of the
     grouped one, of the depthwise layer and of the pointwise 1×1 layer."""
@@ -127,6 +124,9 @@ def expected_separable_readout(values: Values) -> list[list[str]]:
     ]
 
 
+# Numbers each kind of explorer must show, computed from the slider values and fixed sizes
+# in the page with conv1x1_viz.conv_params and conv_macs (Keras' counts). An explorer of a
+# kind not listed here fails the test (see oracle_for): add its counts here.
 EXPECTED_READOUT = {
     "param-explorer": expected_param_readout,
     "bottleneck-explorer": expected_bottleneck_readout,
