@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from conv1x1_viz.draw import artists_of, draw_cost_comparison
 from conv1x1_viz.explorers.base import Explorer
-from conv1x1_viz.explorers.controls import DEPTHS, KERNELS, Choice, Preset
+from conv1x1_viz.explorers.controls import FILTER_COUNT, INPUT_DEPTH, KERNEL, Choice, Preset
 from conv1x1_viz.formulas import BottleneckCosts, bottleneck_costs, format_count
 from conv1x1_viz.validation import flag, size_pair, whole_number
 
@@ -87,18 +87,12 @@ class BottleneckExplorer(Explorer):
         super().__init__()
         self.input_size = size_pair("input_size", input_size)
         self.use_bias = flag("use_bias", use_bias)
-        depths = Choice("input depth C_in", DEPTHS).capped(
-            whole_number("max_channels", max_channels)
-        )
+        depths = INPUT_DEPTH.capped(whole_number("max_channels", max_channels))
         controls = {
             "in_channels": depths,
             "reduction": Choice("1×1 reduction to", depths.options),
-            "kernel_size": Choice("kernel k×k", KERNELS).capped(
-                whole_number("max_kernel", max_kernel)
-            ),
-            "filters": Choice("filters C_out", DEPTHS).capped(
-                whole_number("max_filters", max_filters)
-            ),
+            "kernel_size": KERNEL.capped(whole_number("max_kernel", max_kernel)),
+            "filters": FILTER_COUNT.capped(whole_number("max_filters", max_filters)),
         }
         in_channels = depths.check("in_channels", in_channels)
         controls["reduction"].capped(in_channels).check("reduction", reduction)

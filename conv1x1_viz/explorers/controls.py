@@ -11,7 +11,9 @@ from that one declaration come the widget, the check of a starting value (a
   published network.
 
 :data:`DEPTHS` and :data:`KERNELS` are the values the depth, filter and kernel sliders
-offer: what networks use, each a key press from the next.
+offer: what networks use, each a key press from the next. :data:`INPUT_DEPTH`,
+:data:`FILTER_COUNT`, :data:`KERNEL` and :data:`BIAS` are those controls, declared once
+for every explorer that offers them.
 """
 
 from __future__ import annotations
@@ -23,7 +25,19 @@ import ipywidgets
 from conv1x1_viz.formulas import format_count
 from conv1x1_viz.validation import flag, whole_number
 
-__all__ = ["DEPTHS", "KERNELS", "Choice", "Control", "Preset", "Toggle", "Whole"]
+__all__ = [
+    "BIAS",
+    "DEPTHS",
+    "FILTER_COUNT",
+    "INPUT_DEPTH",
+    "KERNEL",
+    "KERNELS",
+    "Choice",
+    "Control",
+    "Preset",
+    "Toggle",
+    "Whole",
+]
 
 #: Depths and filter counts: the powers of two up to 2,048, and the depths the course
 #: names (3 for an RGB picture, 96 for AlexNet's and SqueezeNet's first layers, 192 for
@@ -194,3 +208,10 @@ class Preset:
 
 
 Control = Whole | Choice | Toggle
+
+#: The controls of a convolution layer that several explorers offer, with one label
+#: wherever they appear; an explorer may offer fewer options (:meth:`Choice.capped`).
+INPUT_DEPTH = Choice("input depth C_in", DEPTHS)
+FILTER_COUNT = Choice("filters C_out", DEPTHS)
+KERNEL = Choice("kernel k×k", KERNELS)
+BIAS = Toggle("bias per filter")

@@ -9,7 +9,13 @@ from matplotlib.patches import Rectangle
 
 from conv1x1_viz.arithmetic import conv1x1
 from conv1x1_viz.data import SAMPLE_IMAGE, image_features, relu, sample_image, seeded_kernel
-from conv1x1_viz.draw import FONT, artists_of, draw_feature_map_grid, fixed_title
+from conv1x1_viz.draw import (
+    FONT,
+    FeatureMapGridArtists,
+    artists_of,
+    draw_feature_map_grid,
+    fixed_title,
+)
 from conv1x1_viz.draw.fast_text import add_fast_text
 from conv1x1_viz.explorers.base import Explorer, frameless_axes, plural, shape_text
 from conv1x1_viz.explorers.controls import DEPTHS, Choice, Preset
@@ -202,23 +208,16 @@ class ReductionExplorer(Explorer):
         # Fixed limits: a full grid with its "+N more" note, however many maps are shown.
         full = grid_layout(self.max_maps + 1, (h, w), max_maps=self.max_maps, ncols=ncols)
         style = {"max_maps": self.max_maps, "ncols": ncols, "vmin": 0.0, "limits": full.bounds}
+
+        def grid(maps, vmax: float, title: str, left: float) -> FeatureMapGridArtists:
+            ax = frameless_axes(self.fig, [left, 0.02, 0.34, 0.88])
+            return draw_feature_map_grid(
+                maps, vmax=vmax, title=title, ax=ax, colorbar=True, **style
+            )
+
         before_title, after_title = self._titles()
-        self.before_grid = draw_feature_map_grid(
-            self.before,
-            vmax=self._before_max,
-            title=before_title,
-            ax=frameless_axes(self.fig, [0.17, 0.02, 0.34, 0.88]),
-            colorbar=True,
-            **style,
-        )
-        self.after_grid = draw_feature_map_grid(
-            self.after,
-            vmax=self._after_max,
-            title=after_title,
-            ax=frameless_axes(self.fig, [0.585, 0.02, 0.34, 0.88]),
-            colorbar=True,
-            **style,
-        )
+        self.before_grid = grid(self.before, self._before_max, before_title, 0.17)
+        self.after_grid = grid(self.after, self._after_max, after_title, 0.585)
         self._draw_weight_overlays()
 
     def _draw_weight_overlays(self) -> None:

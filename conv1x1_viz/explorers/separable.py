@@ -7,7 +7,15 @@ import math
 from conv1x1_viz.arithmetic import conv_macs, conv_params
 from conv1x1_viz.draw import artists_of, draw_channel_groups, draw_cost_comparison
 from conv1x1_viz.explorers.base import Explorer, frameless_axes, plural
-from conv1x1_viz.explorers.controls import DEPTHS, KERNELS, Choice, Preset, Toggle
+from conv1x1_viz.explorers.controls import (
+    BIAS,
+    DEPTHS,
+    FILTER_COUNT,
+    INPUT_DEPTH,
+    KERNEL,
+    Choice,
+    Preset,
+)
 from conv1x1_viz.formulas import macs_formula, params_formula
 
 __all__ = ["SEPARABLE_PRESETS", "SeparableExplorer"]
@@ -91,12 +99,12 @@ class SeparableExplorer(Explorer):
     ) -> None:
         super().__init__()
         controls = {
-            "kernel_size": Choice("kernel k×k", KERNELS),
-            "in_channels": Choice("input depth C_in", DEPTHS),
-            "filters": Choice("filters C_out", DEPTHS),
+            "kernel_size": KERNEL,
+            "in_channels": INPUT_DEPTH,
+            "filters": FILTER_COUNT,
             "size": Choice("map size H = W", MAP_SIZES),
             "groups": Choice("groups g", GROUPS),
-            "use_bias": Toggle("bias per filter"),
+            "use_bias": BIAS,
         }
         values = {"kernel_size": kernel_size, "in_channels": in_channels, "filters": filters,
                   "size": size, "groups": groups, "use_bias": use_bias}  # fmt: skip
