@@ -192,16 +192,21 @@ def _page_position(figure_px_height: float, ax, x: float, y: float) -> dict:
     return {"x": float(px), "y": float(figure_px_height - py)}
 
 
-def test_the_mixing_explorer_follows_the_mouse(handled):
-    page = handled
-    cls = explorers_package.MixingExplorer
+def _to_click(page, cls) -> tuple:
+    """The page's explorer of ``cls`` once quiet, the same explorer built here, its canvas."""
     explorer = _explorer(page, cls)
     wait_kernel_quiet(page)
     model = _model(page, explorer, cls)
-    height = model.fig.bbox.height
     canvas = explorer.locator(FIGURE + " canvas").last
     canvas.scroll_into_view_if_needed()
     wait_kernel_quiet(page)
+    return explorer, model, canvas
+
+
+def test_the_mixing_explorer_follows_the_mouse(handled):
+    page = handled
+    explorer, model, canvas = _to_click(page, explorers_package.MixingExplorer)
+    height = model.fig.bbox.height
     canvas.click(position=_page_position(height, model.picture_ax, 5, 9))  # column 5, row 9
     readout = explorer.locator(READOUT).first
     expect(readout).to_contain_text("Pixel (9, 5)", timeout=10_000)
@@ -215,16 +220,10 @@ def test_the_mixing_explorer_follows_the_mouse(handled):
 
 def test_the_reduction_explorer_shows_the_weights_of_a_clicked_map(handled):
     page = handled
-    cls = explorers_package.ReductionExplorer
-    explorer = _explorer(page, cls)
-    wait_kernel_quiet(page)
-    model = _model(page, explorer, cls)
+    explorer, model, canvas = _to_click(page, explorers_package.ReductionExplorer)
     j = min(2, model.value("filters") - 1)  # a map the page shows
     left, right, bottom, top = model.after_grid.map_extent(j)
     centre = ((left + right) / 2, (bottom + top) / 2)
-    canvas = explorer.locator(FIGURE + " canvas").last
-    canvas.scroll_into_view_if_needed()
-    wait_kernel_quiet(page)
     canvas.click(position=_page_position(model.fig.bbox.height, model.after_grid.ax, *centre))
     top_map = int(np.argmax(np.abs(model.weights[:, j])))
     expect(explorer.locator(READOUT).first).to_contain_text(
