@@ -3,6 +3,7 @@
 import base64
 import html
 import io
+import json
 import re
 import subprocess
 import sys
@@ -370,3 +371,18 @@ def test_pictures_are_spaced_by_their_drawing_time(monkeypatch, ipympl_backend):
     explorer._render_at = 0.0
     explorer.sliders["filters"].value = 64  # the last picture is old enough: drawn at once
     assert drawn == [128, 64] and len(loop.later) == 1
+
+
+def test_the_timing_log_gets_one_line_per_picture_only_when_asked(monkeypatch, tmp_path):
+    log = tmp_path / "timings.jsonl"
+    explorer = ParamExplorer()
+    monkeypatch.setenv(base_module.TIMING_LOG, str(log))
+    explorer.sliders["filters"].value = 16
+    explorer.sliders["filters"].value = 8
+    monkeypatch.delenv(base_module.TIMING_LOG)
+    explorer.sliders["filters"].value = 32  # not logged
+    lines = [json.loads(line) for line in log.read_text().splitlines()]
+    assert [line["kind"] for line in lines] == [ParamExplorer.kind] * 2
+    for line in lines:
+        assert line["received"] <= line["started"] <= line["sent"]
+    assert lines[0]["sent"] <= lines[1]["received"]

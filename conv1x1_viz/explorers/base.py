@@ -29,6 +29,8 @@ import base64
 import contextlib
 import html
 import io
+import json
+import os
 import time
 import traceback
 from collections.abc import Iterator, Mapping, Sequence
@@ -48,6 +50,11 @@ from conv1x1_viz.formulas import format_count
 __all__ = ["Explorer"]
 
 _MAX_ERRORS = 5
+#: Names a file to which each picture's wall-clock times are appended, one JSON line
+#: each, when set: the browser tests set it to split a key press's latency into the trip
+#: to the kernel, the kernel's work and the trip back to the page. Nothing is written
+#: otherwise.
+TIMING_LOG = "C1X1_TIMING_LOG"
 
 
 def plural(n: int, word: str) -> str:
@@ -161,6 +168,7 @@ class Explorer(ipywidgets.VBox):
         self._busy = False
         self._plain = ""
         self._render_at = 0.0  # monotonic time before which no new picture is drawn
+        self._received = 0.0  # wall-clock time of the last update, for TIMING_LOG
         self._render_waiting = False
         #: How long the last update took, by step, in milliseconds (see :meth:`update`).
         self.timings: dict[str, float] = {}
@@ -286,6 +294,7 @@ class Explorer(ipywidgets.VBox):
         the controls have by then. A held key thus never builds a queue of pictures, and
         the last value is always drawn. :attr:`timings` keeps what each step took.
         """
+        self._received = time.time()
         start = time.perf_counter()
         self.update_readout()
         self.timings = {"readout": 1000 * (time.perf_counter() - start)}
@@ -319,6 +328,12 @@ class Explorer(ipywidgets.VBox):
         end = time.perf_counter()
         self.timings.update(artists=1000 * (moved - start), **steps)
         self._render_at = time.monotonic() + (end - start)
+        log = os.environ.get(TIMING_LOG)
+        if log:
+            sent = time.time()
+            times = {"received": self._received, "started": sent - (end - start), "sent": sent}
+            with open(log, "a", encoding="utf-8") as out:
+                out.write(json.dumps({"kind": self.kind, **times, "steps": self.timings}) + "\n")
 
     def _on_change(self, change: dict[str, Any]) -> None:
         """React to a control; errors go to :attr:`errors` instead of the kernel log."""

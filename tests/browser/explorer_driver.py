@@ -5,10 +5,14 @@ gives the controls and the explorer's raw class list; ``conv1x1_viz.contract`` p
 and the readout must show the counts its kind's oracle (``readout_oracles``) computes from
 them. The time from the key press to the readout's change is measured in the page with
 ``performance.now()`` and reported (:func:`latency_table`); it never passes or fails a test.
+The kernel logs when each picture's update began and when the picture left
+(``TIMING_LOG``), which splits that time into the trip to the kernel, the kernel's work
+and the trip back (:func:`kernel_times`).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import statistics
@@ -18,6 +22,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from conv1x1_viz import contract
+from conv1x1_viz.explorers.base import TIMING_LOG
 
 from .js_loader import call, wait_for
 from .notebook_ui import wait_kernel_quiet
@@ -131,7 +136,8 @@ class SliderTiming:
     """Latencies (ms) from key press to updated readout and to the new picture painted.
 
     ``arrivals`` holds, per press, the time from the picture's message reaching ipympl to
-    its being painted: what decoding and drawing it in the page cost.
+    its being painted: what decoding and drawing it in the page cost. ``kernel`` holds the
+    kernel's side of each press (:func:`kernel_times`), where its log has it.
     """
 
     notebook: str
@@ -141,6 +147,7 @@ class SliderTiming:
     values: list[int]
     pictures: list[float]
     arrivals: list[float]
+    kernel: list[dict[str, float]]
 
     @property
     def median(self) -> float:
@@ -192,6 +199,7 @@ def drive_slider(
     latencies: list[float] = []
     pictures: list[float] = []
     arrivals: list[float] = []
+    kernel: list[dict[str, float]] = []
     seen_values: list[int] = []
     direction = "ArrowRight"
     for press in range(presses):
@@ -227,7 +235,36 @@ def drive_slider(
         painted = await_picture(page, where, f"press {press + 1} on {key}")
         pictures.append(painted["images"][0] - painted["key"])
         arrivals.append(painted["images"][0] - painted["messages"][0])
-    return SliderTiming(notebook, label, key, latencies, seen_values, pictures, arrivals)
+        times = kernel_times(painted)
+        if times:
+            kernel.append(times)
+    return SliderTiming(notebook, label, key, latencies, seen_values, pictures, arrivals, kernel)
+
+
+def kernel_times(timing: dict) -> dict[str, float] | None:
+    """Split the time from the last key press to its picture's message reaching the page.
+
+    Reads the first picture the kernel logged (``TIMING_LOG``, wall-clock times) after the
+    key press (the page's ``performance.timeOrigin`` plus its time) and returns, in ms:
+    ``to_kernel``, from the key press to the explorer's update starting in the kernel;
+    ``in_kernel``, from then until the picture was sent (readout, artists, drawing,
+    encoding); ``to_page``, from then until ipympl in the page had the picture's message.
+    ``None`` when there is no log or no entry for this press.
+    """
+    path = os.environ.get(TIMING_LOG)
+    if not path or not os.path.exists(path):
+        return None
+    key = timing["origin"] + timing["key"]
+    with open(path, encoding="utf-8") as log:
+        # The page's clock and the kernel's may differ by a millisecond or so; the previous
+        # press was answered long before this one.
+        stamps = [json.loads(line) for line in log if line.strip()]
+    after = [s for s in stamps if 1000 * s["received"] >= key - 5]
+    if not after:
+        return None
+    received, sent = 1000 * after[0]["received"], 1000 * after[0]["sent"]
+    message = timing["origin"] + timing["messages"][0]
+    return {"to_kernel": received - key, "in_kernel": sent - received, "to_page": message - sent}
 
 
 def await_picture(page, where: str, action: str, timeout_s: float = 10, quiet_ms: int = 60):
@@ -290,17 +327,27 @@ def latency_table(rows: list[SliderTiming]) -> str:
         "expected counts (computed with conv1x1_viz.conv_params and conv_macs from the slider",
         "values and fixed sizes read in the page), and to the first paint of a new picture on",
         "the explorer's canvas. 'in page' is the time from the picture's message reaching",
-        "ipympl to its paint: decoding and drawing it.",
+        "ipympl to its paint: decoding and drawing it. The kernel logs when each update",
+        "began and when its picture left, which splits the rest: 'to kernel' (key press to",
+        "the update starting: the slider's message through the page, the server and the",
+        "kernel's queue), 'in kernel' (readout, artists, drawing, encoding, sending) and 'to",
+        "page' (the picture's message back through the server to ipympl). Medians of each.",
         load_note(),
         "",
         "| notebook | explorer | slider | presses | readout median (ms) | readout max (ms) "
-        "| picture median (ms) | picture max (ms) | in page median (ms) |",
-        "|---|---|---|---:|---:|---:|---:|---:|---:|",
+        "| picture median (ms) | picture max (ms) | to kernel | in kernel | to page "
+        "| in page |",
+        "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
+        split = [
+            f"{statistics.median(t[part] for t in r.kernel):.1f}" if r.kernel else "–"
+            for part in ("to_kernel", "in_kernel", "to_page")
+        ]
         lines.append(
             f"| {r.notebook} | {r.explorer} | {r.slider} | {len(r.latencies)} "
             f"| {r.median:.1f} | {r.worst:.1f} | {statistics.median(r.pictures):.1f} "
-            f"| {max(r.pictures):.1f} | {statistics.median(r.arrivals):.1f} |"
+            f"| {max(r.pictures):.1f} | {' | '.join(split)} "
+            f"| {statistics.median(r.arrivals):.1f} |"
         )
     return "\n".join(lines) + "\n"

@@ -17,7 +17,7 @@ from conv1x1_viz import explorers as explorers_module  # where the explorers liv
 from . import test_notebooks_in_jupyterlab as browser_tests
 from .broken_notebook import BROKEN_CELLS, ONE_PIXEL_PNG, broken_notebook
 from .browser_setup import chromium_executable, notebook_dir, notebook_params
-from .explorer_driver import DRIVEN_SLIDERS
+from .explorer_driver import DRIVEN_SLIDERS, TIMING_LOG, kernel_times
 from .page_checks import CellExpectation, saved_expectations
 from .readout_oracles import (
     EXPECTED_READOUT,
@@ -110,6 +110,33 @@ def test_expected_readouts_agree_with_the_explorers(explorer_class):
     for key in (k for k in DRIVEN_SLIDERS if k in values):
         wrong = {**values, key: int(values[key]) + 1}
         assert not shows_expected(text, oracle(wrong)), (key, text)
+
+
+def test_kernel_times_split_a_press_at_the_kernel_logs_first_picture_after_it(
+    tmp_path, monkeypatch
+):
+    origin = 1_800_000_000_000.0  # the page's performance.timeOrigin, ms since the epoch
+    timing = {"origin": origin, "key": 1000.0, "messages": [1070.0]}  # page times, ms
+    log = tmp_path / "timings.jsonl"
+    monkeypatch.setenv(TIMING_LOG, str(log))
+    assert kernel_times(timing) is None  # no log yet
+    pictures = [(-400.0, -385.0), (25.0, 45.0), (300.0, 320.0)]  # ms after the key press
+    log.write_text(
+        "".join(
+            json.dumps(
+                {
+                    "kind": "k",
+                    "received": (origin + 1000 + r) / 1000,
+                    "started": (origin + 1000 + r) / 1000,
+                    "sent": (origin + 1000 + s) / 1000,
+                }
+            )
+            + "\n"
+            for r, s in pictures
+        )
+    )
+    split = kernel_times(timing)
+    assert split == pytest.approx({"to_kernel": 25.0, "in_kernel": 20.0, "to_page": 25.0})
 
 
 def test_a_kind_without_an_oracle_fails():

@@ -92,7 +92,8 @@
     t.latency.lastKey = null;
   };
   t.timing = () => ({key: t.latency.lastKey, events: t.latency.events,
-                     images: t.latency.images, messages: t.latency.messages});
+                     images: t.latency.images, messages: t.latency.messages,
+                     origin: performance.timeOrigin});
   // Whether a picture was painted after the last key press (and none for `quietMs` since).
   t.pictureSettled = (quietMs) => {
     const st = t.latency;
