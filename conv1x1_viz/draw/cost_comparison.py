@@ -258,12 +258,14 @@ def draw_cost_comparison(
     Returns
     -------
     CostComparisonArtists
+        One bar and one exact number per design and quantity, and the names;
+        ``update(costs)`` moves them to new counts and rescales the axis.
 
     Examples
     --------
-    >>> import matplotlib.pyplot as plt
-    >>> fig, ax = plt.subplots()
-    >>> artists = draw_cost_comparison({"a": (10, 1_000), "b": (5, 200)}, ax=ax)
+    >>> from matplotlib.figure import Figure
+    >>> costs = {"a": (10, 1_000), "b": (5, 200)}
+    >>> artists = draw_cost_comparison(costs, ax=Figure().add_subplot())
     >>> artists.labels[1][0].get_text(), artists.log
     ('1,000', True)
     """

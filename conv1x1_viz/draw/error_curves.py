@@ -85,6 +85,8 @@ def draw_error_curves(
     Returns
     -------
     ErrorCurvesArtists
+        The curves, the measured points and a cursor with one marker per curve;
+        ``update(k)`` moves the cursor and the markers to width ``k``.
     """
     ax = _axes(ax)
     arrays = {name: np.asarray(values, dtype=float) for name, values in errors.items()}
