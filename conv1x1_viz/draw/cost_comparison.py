@@ -95,7 +95,11 @@ def _set_value_scale(ax: Axes, log: bool) -> None:
 
 @dataclass
 class CostComparisonArtists:
-    """The artists of :func:`draw_cost_comparison`; :meth:`update` redraws them in place.
+    """The bars of :func:`draw_cost_comparison`, one per design and quantity, with numbers.
+
+    :meth:`update` shows new counts for as many designs: it moves the bars and their
+    numbers, renames the designs and, unless ``relative``, refits the value axis (on a
+    log scale or not, as ``log_mode`` says).
 
     Attributes
     ----------

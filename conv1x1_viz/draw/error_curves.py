@@ -21,7 +21,10 @@ __all__ = ["ErrorCurvesArtists", "draw_error_curves"]
 
 @dataclass
 class ErrorCurvesArtists:
-    """The artists of :func:`draw_error_curves`; :meth:`update` moves the cursor.
+    """The curves of :func:`draw_error_curves`, with a cursor at one width.
+
+    The curves stay as drawn; :meth:`update` moves only the dotted cursor and the dots
+    on the curves to another width, little enough work to follow a slider.
 
     Attributes
     ----------
