@@ -109,6 +109,7 @@ def principal_components(features: np.ndarray) -> PrincipalComponents:
     Returns
     -------
     PrincipalComponents
+        The mean pixel, the directions by decreasing variance and their variances.
 
     Examples
     --------
@@ -190,6 +191,8 @@ def pca_reduction(
     Returns
     -------
     LinearReduction
+        Encoder weights ``(C, k)``: the first ``k`` principal directions, their bias
+        centring the pixels; the decoder is the transpose, its bias the mean.
 
     Examples
     --------
@@ -278,6 +281,7 @@ def random_reduction(features: np.ndarray, k: int, *, seed: int = 0) -> LinearRe
     Returns
     -------
     LinearReduction
+        The random encoder, without bias, and the decoder fitted to it.
     """
     x = _features(features)
     c = x.shape[-1]
@@ -398,6 +402,7 @@ def reconstructions(features: np.ndarray, *, shown: int = 4, seed: int = 0) -> R
     Returns
     -------
     Reconstructions
+        The errors of both reductions at every width, and the ``shown`` maps rebuilt.
 
     Examples
     --------

@@ -44,7 +44,7 @@ def _folded(body: str) -> Folded:
 
 
 def solution_00(depth: int = 64, filters: int = 64) -> Folded:
-    """Solve notebook 00: a 1×1 layer and a 3×3 layer with the same parameter count.
+    """Return notebook 00's solution, folded: a 1×1 and a 3×3 layer with equal parameter counts.
 
     Parameters
     ----------
@@ -52,10 +52,6 @@ def solution_00(depth: int = 64, filters: int = 64) -> Folded:
         Input depth of the 3×3 layer.
     filters : int, default 64
         Filters of both layers.
-
-    Returns
-    -------
-    Folded
 
     Examples
     --------
@@ -108,13 +104,9 @@ def break_even_reduction(
 def solution_02(
     input_shape: tuple[int, int, int] = (256, 256, 512), filters: int = 64, kernel_size: int = 7
 ) -> Folded:
-    """Solve notebook 02: how wide a 1×1 reduction can be before it stops saving.
+    """Return notebook 02's solution, folded: how wide a 1×1 reduction can be and still save.
 
     Parameters are those of :func:`break_even_reduction`.
-
-    Returns
-    -------
-    Folded
 
     Examples
     --------
@@ -155,7 +147,7 @@ def solution_02(
 
 
 def solution_01(size: int = 8, level: float = 0.6) -> Folded:
-    """Solve notebook 01: a 3×3×3 filter that sees a red-green edge a gray filter misses.
+    """Return notebook 01's solution, folded: a 3×3×3 filter for an edge a gray filter misses.
 
     Parameters
     ----------
@@ -163,10 +155,6 @@ def solution_01(size: int = 8, level: float = 0.6) -> Folded:
         Height and width of the test image: red on the left half, green on the right.
     level : float, default 0.6
         The red and green values, so both halves have the same gray level.
-
-    Returns
-    -------
-    Folded
 
     Examples
     --------
@@ -205,16 +193,12 @@ def solution_01(size: int = 8, level: float = 0.6) -> Folded:
 
 
 def solution_03(size: int = 32) -> Folded:
-    """Solve notebook 03: the 1×1 layer that turns a photo into its negative, ``1 − x``.
+    """Return notebook 03's solution, folded: a 1×1 layer that makes a photo's negative, ``1 − x``.
 
     Parameters
     ----------
     size : int, default 32
         Size of the photo (:func:`~conv1x1_viz.data.sample_image`) the answer is checked on.
-
-    Returns
-    -------
-    Folded
 
     Examples
     --------
@@ -246,7 +230,7 @@ def solution_03(size: int = 32) -> Folded:
 
 
 def solution_04(before: np.ndarray, kernel: np.ndarray, bias: np.ndarray, crop: int = 32) -> Folded:
-    """Solve notebook 04: whether 64 maps can rebuild the 512 they were made from.
+    """Return notebook 04's solution, folded: whether 64 maps can rebuild the 512 they came from.
 
     Parameters
     ----------
@@ -256,10 +240,6 @@ def solution_04(before: np.ndarray, kernel: np.ndarray, bias: np.ndarray, crop: 
         The reduction layer's weights.
     crop : int, default 32
         Side of the square crop the least-squares fit runs on.
-
-    Returns
-    -------
-    Folded
     """
     w = np.asarray(kernel).reshape(kernel.shape[-2], kernel.shape[-1])
     c_in, c_out = w.shape
@@ -305,11 +285,7 @@ def _macs_by_size(architecture: Architecture) -> dict[str, int]:
 
 
 def solution_05() -> Folded:
-    """Solve notebook 05: where SqueezeNet and AlexNet spend their multiply-accumulates.
-
-    Returns
-    -------
-    Folded
+    """Return notebook 05's solution, folded: where SqueezeNet and AlexNet spend their MACs.
 
     Examples
     --------
@@ -352,17 +328,13 @@ def solution_05() -> Folded:
 
 
 def solution_06(accuracies: dict[str, float] | None = None) -> Folded:
-    """Solve notebook 06: why a ReLU hurts a narrow 1×1 bottleneck most.
+    """Return notebook 06's solution, folded: why a ReLU hurts a narrow 1×1 bottleneck most.
 
     Parameters
     ----------
     accuracies : dict of str to float, optional
         Test accuracies the notebook measured, by design; listed when given (they
         depend on the machine, so a notebook shows them only in a cell nbval ignores).
-
-    Returns
-    -------
-    Folded
 
     Examples
     --------
@@ -407,7 +379,7 @@ def solution_06(accuracies: dict[str, float] | None = None) -> Folded:
 
 
 def solution_07(size: int = 16, row: int = 5, col: int = 3) -> Folded:
-    """Solve notebook 07: whether a 1×1 layer can mirror a photo left to right.
+    """Return notebook 07's solution, folded: whether a 1×1 layer can mirror a photo left to right.
 
     Parameters
     ----------
@@ -415,10 +387,6 @@ def solution_07(size: int = 16, row: int = 5, col: int = 3) -> Folded:
         Height and width of the test maps.
     row, col : int, default 5 and 3
         The input pixel that is poked.
-
-    Returns
-    -------
-    Folded
 
     Examples
     --------
@@ -448,17 +416,13 @@ def solution_07(size: int = 16, row: int = 5, col: int = 3) -> Folded:
 
 
 def solution_08(audit: ModelAudit) -> Folded:
-    """Solve notebook 08: MobileNet with standard 3×3 layers where its depthwise ones are.
+    """Return notebook 08's solution, folded: MobileNet with standard 3×3 layers, not depthwise.
 
     Parameters
     ----------
     audit : ModelAudit
         The audit of MobileNet (any model: each depthwise layer, of depth multiplier 1, is
         replaced by a standard layer making the same maps).
-
-    Returns
-    -------
-    Folded
 
     Examples
     --------

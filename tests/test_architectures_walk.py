@@ -7,8 +7,6 @@ import dataclasses
 
 import pytest
 
-import conv1x1_viz
-import conv1x1_viz.architectures as architectures
 from conv1x1_viz.architectures import (
     LAYER_KINDS,
     Architecture,
@@ -204,16 +202,3 @@ def test_architecture_walks_its_layers_once():
     assert "_table" not in repr(arch)
     bigger = dataclasses.replace(arch, input_shape=(8, 8, 4))
     assert bigger.table().row("a").macs == 8 * 8 * 2 * (3 * 3 * 4)
-
-
-def test_the_package_exports_every_submodule_name_once():
-    parts = [architectures.specs, architectures.walk, architectures.table]
-    parts += [architectures.blocks, architectures.networks]
-    names = [name for part in parts for name in part.__all__]
-    assert architectures.__all__ == names
-    assert len(set(names)) == len(names)
-    for part in parts:
-        for name in part.__all__:
-            assert getattr(architectures, name) is getattr(part, name)
-            assert getattr(conv1x1_viz, name) is getattr(part, name)
-    assert set(names) <= set(conv1x1_viz.__all__)

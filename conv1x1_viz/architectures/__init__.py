@@ -54,9 +54,4 @@ from conv1x1_viz.architectures.specs import *  # noqa: F403
 from conv1x1_viz.architectures.table import *  # noqa: F403
 from conv1x1_viz.architectures.walk import *  # noqa: F403
 
-__all__: list[str] = []
-__all__ += specs.__all__
-__all__ += walk.__all__
-__all__ += table.__all__
-__all__ += blocks.__all__
-__all__ += networks.__all__
+__all__ = [*specs.__all__, *walk.__all__, *table.__all__, *blocks.__all__, *networks.__all__]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 __all__ = ["LayerRow", "LayerTable"]
 
@@ -47,6 +48,38 @@ class LayerRow:
     non_trainable_params: int = 0
 
 
+def row_sum(field: str, doc: str) -> cached_property[int]:
+    """Make a cached property that adds up one field of ``self.rows``.
+
+    The totals of :class:`LayerTable` and of :class:`~conv1x1_viz.audit.ModelAudit` are
+    such sums; each is computed once, on first use.
+
+    Parameters
+    ----------
+    field : str
+        The attribute of each row to add up, e.g. ``"params"``.
+    doc : str
+        The property's docstring, which :func:`help` shows.
+
+    Returns
+    -------
+    functools.cached_property
+        To assign in a class body whose instances have ``rows``.
+
+    Examples
+    --------
+    >>> table = LayerTable("t", (LayerRow("a", "Conv2D", (4,), 3), LayerRow("b", "Dense", (2,), 5)))
+    >>> table.total_params, LayerTable.total_params.__doc__
+    (8, "Sum of all layers' parameters (Keras ``model.count_params()``).")
+    """
+
+    def total(self: Any) -> int:
+        return sum(getattr(row, field) for row in self.rows)
+
+    total.__doc__ = doc
+    return cached_property(total)
+
+
 def _shape_text(shape: Shape) -> str:
     return "(" + ", ".join(str(n) for n in shape) + ("," if len(shape) == 1 else "") + ")"
 
@@ -71,15 +104,12 @@ class LayerTable:
     title: str
     rows: tuple[LayerRow, ...]
 
-    @cached_property
-    def total_params(self) -> int:
-        """Sum of all layers' parameters (Keras ``model.count_params()``)."""
-        return sum(r.params for r in self.rows)
-
-    @cached_property
-    def non_trainable_params(self) -> int:
-        """Sum of the parameters that training does not change."""
-        return sum(r.non_trainable_params for r in self.rows)
+    total_params = row_sum(
+        "params", "Sum of all layers' parameters (Keras ``model.count_params()``)."
+    )
+    non_trainable_params = row_sum(
+        "non_trainable_params", "Sum of the parameters that training does not change."
+    )
 
     @cached_property
     def trainable_params(self) -> int:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any
 
-from conv1x1_viz.architectures.table import _shape_text
+from conv1x1_viz.architectures.table import _shape_text, row_sum
 from conv1x1_viz.audit.rows import AuditRow, Shape
 
 __all__ = ["MAC_CONVENTION", "MAX_ROWS", "ModelAudit"]
@@ -122,25 +122,10 @@ class ModelAudit:
     input_shapes: tuple[Shape, ...]
     rows: tuple[AuditRow, ...]
 
-    @cached_property
-    def total_params(self) -> int:
-        """All parameters, which equals Keras ``model.count_params()``."""
-        return sum(r.params for r in self.rows)
-
-    @cached_property
-    def total_macs(self) -> int:
-        """Multiply-accumulates of the counted layers for one input."""
-        return sum(r.macs for r in self.rows)
-
-    @cached_property
-    def params_1x1(self) -> int:
-        """Parameters in 1×1 kernels (with their biases)."""
-        return sum(r.params_1x1 for r in self.rows)
-
-    @cached_property
-    def macs_1x1(self) -> int:
-        """Multiply-accumulates of the 1×1 kernels for one input."""
-        return sum(r.macs_1x1 for r in self.rows)
+    total_params = row_sum("params", "All parameters, which equals Keras ``model.count_params()``.")
+    total_macs = row_sum("macs", "Multiply-accumulates of the counted layers for one input.")
+    params_1x1 = row_sum("params_1x1", "Parameters in 1×1 kernels (with their biases).")
+    macs_1x1 = row_sum("macs_1x1", "Multiply-accumulates of the 1×1 kernels for one input.")
 
     @cached_property
     def count_1x1(self) -> int:

@@ -118,6 +118,8 @@ def draw_channel_groups(
     Returns
     -------
     ChannelGroupsArtists
+        The two strips of cells, one band per group between them, and the labels;
+        ``update(in_channels, filters, groups)`` redraws them for other counts.
 
     Examples
     --------

@@ -95,7 +95,11 @@ def _set_value_scale(ax: Axes, log: bool) -> None:
 
 @dataclass
 class CostComparisonArtists:
-    """The artists of :func:`draw_cost_comparison`; :meth:`update` redraws them in place.
+    """The bars of :func:`draw_cost_comparison`, one per design and quantity, with numbers.
+
+    :meth:`update` shows new counts for as many designs: it moves the bars and their
+    numbers, renames the designs and, unless ``relative``, refits the value axis (on a
+    log scale or not, as ``log_mode`` says).
 
     Attributes
     ----------
@@ -258,12 +262,14 @@ def draw_cost_comparison(
     Returns
     -------
     CostComparisonArtists
+        One bar and one exact number per design and quantity, and the names;
+        ``update(costs)`` moves them to new counts and rescales the axis.
 
     Examples
     --------
-    >>> import matplotlib.pyplot as plt
-    >>> fig, ax = plt.subplots()
-    >>> artists = draw_cost_comparison({"a": (10, 1_000), "b": (5, 200)}, ax=ax)
+    >>> from matplotlib.figure import Figure
+    >>> costs = {"a": (10, 1_000), "b": (5, 200)}
+    >>> artists = draw_cost_comparison(costs, ax=Figure().add_subplot())
     >>> artists.labels[1][0].get_text(), artists.log
     ('1,000', True)
     """

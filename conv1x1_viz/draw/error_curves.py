@@ -21,7 +21,10 @@ __all__ = ["ErrorCurvesArtists", "draw_error_curves"]
 
 @dataclass
 class ErrorCurvesArtists:
-    """The artists of :func:`draw_error_curves`; :meth:`update` moves the cursor.
+    """The curves of :func:`draw_error_curves`, with a cursor at one width.
+
+    The curves stay as drawn; :meth:`update` moves only the dotted cursor and the dots
+    on the curves to another width, little enough work to follow a slider.
 
     Attributes
     ----------
@@ -85,6 +88,8 @@ def draw_error_curves(
     Returns
     -------
     ErrorCurvesArtists
+        The curves, the measured points and a cursor with one marker per curve;
+        ``update(k)`` moves the cursor and the markers to width ``k``.
     """
     ax = _axes(ax)
     arrays = {name: np.asarray(values, dtype=float) for name, values in errors.items()}

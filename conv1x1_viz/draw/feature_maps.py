@@ -220,12 +220,14 @@ def draw_feature_map_grid(
     Returns
     -------
     FeatureMapGridArtists
+        The mosaic of the maps shown, its caption and the "+N more" note;
+        ``update(maps)`` shows another stack in the same axes.
 
     Examples
     --------
-    >>> import matplotlib.pyplot as plt
-    >>> fig, ax = plt.subplots()
-    >>> artists = draw_feature_map_grid(np.zeros((8, 8, 20)), max_maps=16, ax=ax)
+    >>> from matplotlib.figure import Figure
+    >>> maps, ax = np.zeros((8, 8, 20)), Figure().add_subplot()
+    >>> artists = draw_feature_map_grid(maps, max_maps=16, ax=ax)
     >>> artists.n_drawn, artists.more_text.get_text()
     (16, '+4 more')
     """

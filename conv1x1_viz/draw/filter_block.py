@@ -207,11 +207,13 @@ def draw_filter_block(
     Returns
     -------
     FilterBlockArtists
+        The faces of the three blocks, the dividers, the arrow and the labels with the
+        true sizes; ``update(input_shape, kernel_size, filters)`` redraws the scene.
 
     Examples
     --------
-    >>> import matplotlib.pyplot as plt
-    >>> fig, ax = plt.subplots()
+    >>> from matplotlib.figure import Figure
+    >>> ax = Figure().add_subplot()
     >>> artists = draw_filter_block((28, 28, 192), kernel_size=1, filters=64, ax=ax)
     >>> artists.labels["output"].get_text()
     'output: 64 maps\n28×28×64'

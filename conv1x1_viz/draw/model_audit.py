@@ -135,16 +135,18 @@ def draw_model_audit(
     Returns
     -------
     ModelAuditArtists
+        The stacked bars (1×1 part, then the rest), the title, the legend with the
+        1×1 shares and the note; ``update(audit)`` shows another audit of as many layers.
 
     Examples
     --------
-    >>> import matplotlib.pyplot as plt
+    >>> from matplotlib.figure import Figure
     >>> from conv1x1_viz.audit import AuditRow
     >>> rows = (AuditRow("m/reduce", "1×1 conv", "Conv2D", (1, 1), 1, (28, 28, 16),
     ...                  3088, 2408448, 3088, 2408448),
     ...         AuditRow("m/conv", "k×k conv", "Conv2D", (5, 5), 1, (28, 28, 32),
     ...                  12832, 10035200))
-    >>> fig, ax = plt.subplots(figsize=(6, 3))
+    >>> ax = Figure(figsize=(6, 3)).add_subplot()
     >>> artists = draw_model_audit(ModelAudit("m", ((28, 28, 192),), rows), ax=ax)
     >>> artists.legend.get_texts()[0].get_text()
     '1×1 (1 layer): 19.4 % of parameters, 19.4 % of MACs'

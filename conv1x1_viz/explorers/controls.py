@@ -53,12 +53,16 @@ _STYLE = {"description_width": "170px"}
 
 @dataclass(frozen=True)
 class Whole:
-    """A slider over the whole numbers ``low … high``.
+    """A slider over the whole numbers ``low … high``, every one a stop.
+
+    For ranges where each value in between means something, e.g. a pixel's row or the
+    maps kept. The widget is an ``IntSlider`` with step 1; :meth:`cap` lowers its
+    ``max``, never below ``low``.
 
     Attributes
     ----------
     label : str
-        What the slider is called on the page.
+        What the slider is called on the page, e.g. ``"pixel row"``.
     low, high : int
         Smallest and largest value.
     why : str
@@ -103,10 +107,15 @@ class Whole:
 class Choice:
     """A slider over a few chosen whole numbers, e.g. the depths networks use.
 
+    For values far apart, such as :data:`DEPTHS` and :data:`KERNELS`, where a slider
+    over the whole range would be too fine. The widget is a ``SelectionSlider`` whose
+    stops read with thousands separators (``2,048``); a value that is not an option is
+    refused, and :meth:`capped`, :meth:`cap` and :meth:`offer` narrow the options.
+
     Attributes
     ----------
     label : str
-        What the slider is called on the page.
+        What the slider is called on the page, e.g. ``"input depth C_in"``.
     options : tuple of int
         The values, increasing; each is one key press from the next.
     """

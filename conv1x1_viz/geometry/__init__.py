@@ -39,9 +39,10 @@ from conv1x1_viz.geometry.cost_bars import *  # noqa: F403
 from conv1x1_viz.geometry.feature_maps import *  # noqa: F403
 from conv1x1_viz.geometry.filter_block import *  # noqa: F403
 
-__all__: list[str] = []
-__all__ += blocks.__all__
-__all__ += filter_block.__all__
-__all__ += feature_maps.__all__
-__all__ += channel_mixing.__all__
-__all__ += cost_bars.__all__
+__all__ = [
+    *blocks.__all__,
+    *filter_block.__all__,
+    *feature_maps.__all__,
+    *channel_mixing.__all__,
+    *cost_bars.__all__,
+]
