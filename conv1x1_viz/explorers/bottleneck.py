@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from conv1x1_viz.draw import artists_of, draw_cost_comparison
 from conv1x1_viz.explorers.base import Explorer
-from conv1x1_viz.explorers.controls import FILTER_COUNT, INPUT_DEPTH, KERNEL, Choice, Preset
+from conv1x1_viz.explorers.controls import Choice, Preset, layer_controls
 from conv1x1_viz.formulas import BottleneckCosts, bottleneck_costs, format_count
-from conv1x1_viz.validation import flag, size_pair, whole_number
+from conv1x1_viz.validation import flag, size_pair
 
 __all__ = ["BOTTLENECK_PRESETS", "BottleneckExplorer"]
 
@@ -87,12 +87,13 @@ class BottleneckExplorer(Explorer):
         super().__init__()
         self.input_size = size_pair("input_size", input_size)
         self.use_bias = flag("use_bias", use_bias)
-        depths = INPUT_DEPTH.capped(whole_number("max_channels", max_channels))
+        layer = layer_controls(max_channels, max_filters, max_kernel)
+        depths = layer["in_channels"]
         controls = {
             "in_channels": depths,
             "reduction": Choice("1×1 reduction to", depths.options),
-            "kernel_size": KERNEL.capped(whole_number("max_kernel", max_kernel)),
-            "filters": FILTER_COUNT.capped(whole_number("max_filters", max_filters)),
+            "kernel_size": layer["kernel_size"],
+            "filters": layer["filters"],
         }
         in_channels = depths.check("in_channels", in_channels)
         controls["reduction"].capped(in_channels).check("reduction", reduction)

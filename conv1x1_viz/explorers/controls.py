@@ -13,7 +13,7 @@ from that one declaration come the widget, the check of a starting value (a
 :data:`DEPTHS` and :data:`KERNELS` are the values the depth, filter and kernel sliders
 offer: what networks use, each a key press from the next. :data:`INPUT_DEPTH`,
 :data:`FILTER_COUNT`, :data:`KERNEL` and :data:`BIAS` are those controls, declared once
-for every explorer that offers them.
+for every explorer that offers them; :func:`layer_controls` caps the first three.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ __all__ = [
     "Preset",
     "Toggle",
     "Whole",
+    "layer_controls",
 ]
 
 #: Depths and filter counts: the powers of two up to 2,048, and the depths the course
@@ -224,3 +225,16 @@ INPUT_DEPTH = Choice("input depth C_in", DEPTHS)
 FILTER_COUNT = Choice("filters C_out", DEPTHS)
 KERNEL = Choice("kernel k×k", KERNELS)
 BIAS = Toggle("bias per filter")
+
+
+def layer_controls(max_channels: int, max_filters: int, max_kernel: int) -> dict[str, Choice]:
+    """Return the input depth, filter count and kernel size controls, capped.
+
+    Each offers the options up to its cap (at least its smallest); a cap that is not a
+    whole number ≥ 1 raises a ``ValueError`` naming it.
+    """
+    return {
+        "in_channels": INPUT_DEPTH.capped(whole_number("max_channels", max_channels)),
+        "filters": FILTER_COUNT.capped(whole_number("max_filters", max_filters)),
+        "kernel_size": KERNEL.capped(whole_number("max_kernel", max_kernel)),
+    }

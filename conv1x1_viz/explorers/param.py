@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from conv1x1_viz.draw import artists_of, draw_filter_block
 from conv1x1_viz.explorers.base import Explorer, frameless_axes, plural, shape_text
-from conv1x1_viz.explorers.controls import BIAS, FILTER_COUNT, INPUT_DEPTH, KERNEL, Preset
+from conv1x1_viz.explorers.controls import BIAS, Preset, layer_controls
 from conv1x1_viz.formulas import format_count, macs_formula, params_formula
 from conv1x1_viz.geometry import filter_block_scene
-from conv1x1_viz.validation import size_pair, whole_number
+from conv1x1_viz.validation import size_pair
 
 __all__ = ["PARAM_PRESETS", "ParamExplorer"]
 
@@ -94,12 +94,7 @@ class ParamExplorer(Explorer):
     ) -> None:
         super().__init__()
         self.input_size = size_pair("input_size", input_size)
-        controls = {
-            "in_channels": INPUT_DEPTH.capped(whole_number("max_channels", max_channels)),
-            "filters": FILTER_COUNT.capped(whole_number("max_filters", max_filters)),
-            "kernel_size": KERNEL.capped(whole_number("max_kernel", max_kernel)),
-            "use_bias": BIAS,
-        }
+        controls = {**layer_controls(max_channels, max_filters, max_kernel), "use_bias": BIAS}
         values = {
             "in_channels": in_channels,
             "filters": filters,
