@@ -92,20 +92,22 @@ def locked_versions(path: Path = LOCK) -> dict[str, str]:
     return pins
 
 
-# How the environment is installed; a change here re-syncs existing environments.
+# How uv installs the lock; part of the install stamp, so changing it re-syncs existing
+# environments.
 # uv leaves bytecode to be compiled at first import, and with PYTHONDONTWRITEBYTECODE set
 # (as it is on this project's machines) Python compiles TensorFlow's thousands of modules
 # again in every kernel: ``import tensorflow`` took 19 s here instead of 8 s.
 # pip and conda, as on Binder, compile at install time; so do we.
-_INSTALL_WAY = "uv pip sync --compile-bytecode"
+SYNC_OPTIONS = ("--compile-bytecode",)
 
 
 def _stamp() -> str:
-    """Return what an installed environment must match: the lock and the project metadata."""
+    """Return what an installed environment must match: lock, project metadata, uv options."""
     import tomllib  # Python 3.11+
 
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    text = LOCK.read_text() + repr(sorted(project.items(), key=lambda kv: kv[0])) + _INSTALL_WAY
+    metadata = repr(sorted(project.items(), key=lambda kv: kv[0]))
+    text = LOCK.read_text() + metadata + repr(SYNC_OPTIONS)
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -126,7 +128,7 @@ def ensure_environment() -> None:
         return
     with tempfile.TemporaryDirectory(prefix="c1x1-uv-") as tmp:
         uv = _uv(locked_versions()["uv"], Path(tmp))
-        _run(uv, "pip", "sync", "-q", "--compile-bytecode", "--python", python, LOCK)
+        _run(uv, "pip", "sync", "-q", *SYNC_OPTIONS, "--python", python, LOCK)
     # setuptools is in the lock, so the package builds without a build environment.
     _run(
         _bin("uv"),
