@@ -32,7 +32,7 @@ def test_filter_block_draws_the_scene(ax):
     window_front, window_top = face_vertices(artists.window)
     np.testing.assert_allclose(window_front, scene.window.front)
     np.testing.assert_allclose(window_top, scene.window.top)
-    assert len(artists.dividers["input"].get_segments()) == len(scene.input_dividers)
+    assert len(artists.dividers["input"].get_segments()) == len(scene.dividers["input"])
 
 
 def test_filter_block_shows_the_filter_as_deep_as_the_input(ax):

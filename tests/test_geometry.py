@@ -130,11 +130,11 @@ def test_window_sits_at_the_inputs_top_left_corner():
 
 def test_dividers_are_capped():
     few = filter_block_scene((8, 8, 3), 1, 2)
-    assert len(few.input_dividers) == 2 * 2  # between 3 channels: 2 lines on 2 faces
-    assert len(few.output_dividers) == 2 * 1
+    assert len(few.dividers["input"]) == 2 * 2  # between 3 channels: 2 lines on 2 faces
+    assert len(few.dividers["output"]) == 2 * 1
     many = filter_block_scene((8, 8, 512), 1, 2048, max_dividers=10)
-    assert len(many.input_dividers) == len(many.filter_dividers) == 2 * 10
-    assert len(many.output_dividers) == 2 * 10
+    assert len(many.dividers["input"]) == len(many.dividers["filter"]) == 2 * 10
+    assert len(many.dividers["output"]) == 2 * 10
 
 
 @pytest.mark.parametrize(

@@ -126,11 +126,7 @@ class FilterBlockArtists:
         self.output.set_verts(scene.output.faces())
         self.first_map.set_verts(scene.first_map.faces())
         self.output_pixel.set_xy(scene.output_pixel)
-        for key, segments in (
-            ("input", scene.input_dividers),
-            ("filter", scene.filter_dividers),
-            ("output", scene.output_dividers),
-        ):
+        for key, segments in scene.dividers.items():
             self.dividers[key].set_segments(list(segments))
         self.arrow.set_position(tuple(scene.arrow[0]))
         self.arrow.xy = tuple(scene.arrow[1])

@@ -41,16 +41,15 @@ class FilterBlockScene(NamedTuple):
         The true sizes ``(H, W, C_in)``, ``(k_h, k_w)`` and ``(H_out, W_out, filters)``.
     input, filter, output : Block
         The input volume, one filter (exactly as deep as the input) and the stack of
-        output maps (as deep as the number of filters).
-    window : Block
-        Where the filter sits on the input: its front face at the input's top-left
-        corner, reaching through the whole depth of the input.
+        output maps (as deep as the number of filters). Where the filter sits on the
+        input is :attr:`window`.
     first_map : Block
         The front map of the output stack, the one the drawn filter produces.
     output_pixel : numpy.ndarray
         Shape (4, 2): the output value the window produces, on the first map's front face.
-    input_dividers, filter_dividers, output_dividers : numpy.ndarray
-        Line segments, shape (n, 2, 2), between channels (or maps), up to a cap.
+    dividers : dict of str to numpy.ndarray
+        ``"input"``, ``"filter"`` and ``"output"``: line segments, shape (n, 2, 2),
+        between channels (or maps) of that block, up to a cap.
     arrow : numpy.ndarray
         Shape (2, 2): start and end of the arrow from the filter to the output.
     label_anchors : dict of str to (float, float)
@@ -63,17 +62,24 @@ class FilterBlockScene(NamedTuple):
     kernel_size: tuple[int, int]
     output_shape: tuple[int, int, int]
     input: Block
-    window: Block
     filter: Block
     output: Block
     first_map: Block
     output_pixel: np.ndarray
-    input_dividers: np.ndarray
-    filter_dividers: np.ndarray
-    output_dividers: np.ndarray
+    dividers: dict[str, np.ndarray]
     arrow: np.ndarray
     label_anchors: dict[str, tuple[float, float]]
     bounds: Bounds
+
+    @property
+    def window(self) -> Block:
+        """Where the filter sits on the input, reaching through its whole depth.
+
+        The filter's front face at the input's top-left corner, clipped to the input's face.
+        """
+        inp = self.input
+        width, height = min(self.filter.width, inp.width), min(self.filter.height, inp.height)
+        return Block(inp.x, inp.y + inp.height - height, width, height, inp.depth)
 
 
 def filter_block_scene(
@@ -125,9 +131,6 @@ def filter_block_scene(
 
     inp = Block(0.0, 0.0, length(w), length(h), length(c_in))
     middle = inp.y + inp.height / 2
-    # The window on the input: the filter's front face, clipped to the input face.
-    win_w, win_h = min(length(kw), inp.width), min(length(kh), inp.height)
-    window = Block(inp.x, inp.y + inp.height - win_h, win_w, win_h, inp.depth)
 
     filt_x = inp.bounds[1] + gap
     filt = Block(filt_x, middle - length(kh) / 2, length(kw), length(kh), inp.depth)
@@ -152,19 +155,21 @@ def filter_block_scene(
         key: ((block.bounds[0] + block.bounds[1]) / 2, label_y)
         for key, block in (("input", inp), ("filter", filt), ("output", out))
     }
+    channel_depths = _divider_depths(c_in, max_dividers, unit)  # the filter's are the input's
     return FilterBlockScene(
         input_shape=(h, w, c_in),
         kernel_size=(kh, kw),
         output_shape=(h_out, w_out, filters),
         input=inp,
-        window=window,
         filter=filt,
         output=out,
         first_map=first_map,
         output_pixel=output_pixel,
-        input_dividers=inp.dividers(_divider_depths(c_in, max_dividers, unit)),
-        filter_dividers=filt.dividers(_divider_depths(c_in, max_dividers, unit)),
-        output_dividers=out.dividers(_divider_depths(filters, max_dividers, unit)),
+        dividers={
+            "input": inp.dividers(channel_depths),
+            "filter": filt.dividers(channel_depths),
+            "output": out.dividers(_divider_depths(filters, max_dividers, unit)),
+        },
         arrow=np.array([[arrow_start, middle], [arrow_end, middle]]),
         label_anchors=anchors,
         bounds=bounds,
