@@ -33,15 +33,15 @@ class GridLayout(NamedTuple):
         ``imshow(extent=...)`` takes it.
     n_shown, n_hidden : int
         Maps drawn, and maps left out (announced as "+N more").
-    ncols, nrows : int
-        Columns and rows in use. A cell's position depends only on its index,
-        ``ncols``, the map shape and the gap, so maps do not move when more are shown.
+    ncols : int
+        Columns of the grid (the rows in use are :attr:`nrows`). A cell's position
+        depends only on its index, ``ncols``, the map shape and the gap, so maps do not
+        move when more are shown.
     gap : int
         Pixels between neighbouring maps.
     mosaic_shape : tuple of int
-        ``(rows, columns)`` of pixels covered by the maps shown and the gaps.
-    grid_extent : tuple of float
-        ``(left, right, bottom, top)`` of that mosaic.
+        ``(rows, columns)`` of pixels covered by the maps shown and the gaps; the
+        mosaic spans :attr:`grid_extent`.
     more_position : tuple of float
         Top-centre point for the "+N more" note, under the grid.
     bounds : tuple of float
@@ -53,12 +53,21 @@ class GridLayout(NamedTuple):
     n_shown: int
     n_hidden: int
     ncols: int
-    nrows: int
     gap: int
     mosaic_shape: tuple[int, int]
-    grid_extent: Bounds
     more_position: tuple[float, float]
     bounds: Bounds
+
+    @property
+    def nrows(self) -> int:
+        """Rows in use: as many as the maps shown fill, ``ncols`` to a row."""
+        return math.ceil(self.n_shown / self.ncols)
+
+    @property
+    def grid_extent(self) -> Bounds:
+        """``(left, right, bottom, top)`` of the mosaic, as ``imshow(extent=...)`` takes it."""
+        rows, columns = self.mosaic_shape
+        return (0.0, float(columns), -float(rows), 0.0)
 
 
 def grid_layout(
@@ -109,14 +118,13 @@ def grid_layout(
         ncols = math.ceil(math.sqrt(n_shown))
     ncols = whole_number("ncols", ncols)
     gap_px = max(1, round(gap * map_w)) if gap > 0 else 0
-    used_cols = min(ncols, n_shown)
-    nrows = math.ceil(n_shown / ncols)
     index = np.arange(n_shown)
     cells = np.stack([index // ncols, index % ncols], axis=1)
     left = cells[:, 1] * (map_w + gap_px)
     top = -cells[:, 0] * (map_h + gap_px)
     extents = np.stack([left, left + map_w, top - map_h, top], axis=1).astype(float)
-    mosaic = (nrows * map_h + (nrows - 1) * gap_px, used_cols * map_w + (used_cols - 1) * gap_px)
+    # The mosaic runs from (0, 0), the top left, to the far edges of the maps shown.
+    mosaic = (int(-extents[:, 2].min()), int(extents[:, 1].max()))
     note_room = gap_px + 0.3 * map_h if n_maps > n_shown else 0.0
     bottom = -float(mosaic[0])
     return GridLayout(
@@ -125,10 +133,8 @@ def grid_layout(
         n_shown=n_shown,
         n_hidden=n_maps - n_shown,
         ncols=ncols,
-        nrows=nrows,
         gap=gap_px,
         mosaic_shape=mosaic,
-        grid_extent=(0.0, float(mosaic[1]), bottom, 0.0),
         more_position=(mosaic[1] / 2, bottom - gap_px),
         bounds=(0.0, float(mosaic[1]), bottom - note_room, 0.0),
     )
