@@ -36,6 +36,7 @@ __all__ = [
     "EXPLORER",
     "FIGURE",
     "FIXED_SIZE_CLASS",
+    "FRAMES",
     "KIND_CLASS",
     "PREFIX",
     "PRESET",
@@ -63,8 +64,11 @@ CONTROLS = PREFIX + "controls"
 READOUT = PREFIX + "readout"
 #: The ``Output`` where an error raised while updating is shown.
 ERRORS = PREFIX + "errors"
-#: The figure (an ipympl canvas or an image).
+#: The figure: an ipympl canvas (or an image), and the pictures drawn ahead laid over it.
 FIGURE = PREFIX + "figure"
+#: The pictures drawn ahead of the sliders, over the figure
+#: (:mod:`conv1x1_viz.explorers.frames`).
+FRAMES = PREFIX + "frames"
 #: The row of preset buttons, and each button in it (its text is the preset's label).
 PRESETS = PREFIX + "presets"
 PRESET = PREFIX + "preset"

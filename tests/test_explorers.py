@@ -54,8 +54,10 @@ def test_dom_classes_and_parts(explorers, kind):
     assert explorer.readout in explorer.children and explorer.errors in explorer.children
     for key, slider in explorer.sliders.items():
         assert f"c1x1-slider-{key}" in slider._dom_classes
-    view = explorer.view
-    assert isinstance(view, ipywidgets.Image) and "c1x1-figure" in view._dom_classes
+    view, box, deck = explorer.view, explorer.figure_box, explorer.frames.widget
+    assert isinstance(view, ipywidgets.Image) and "c1x1-figure" in box._dom_classes
+    assert box in explorer.children and box.children[:2] == (view, deck)
+    assert "c1x1-frames" in deck._dom_classes and deck.children[0] is explorer.frames.blank
     assert bytes(view.value).startswith(PNG_SIGNATURE)  # Agg here, so the PNG fallback
     assert isinstance(explorer.fig, matplotlib.figure.Figure)
 
@@ -180,8 +182,8 @@ def test_update_sends_the_new_picture_through_ipympl_at_once(monkeypatch, ipympl
     monkeypatch.setattr(base_module, "_running_loop", lambda: None)
     explorer = ParamExplorer()
     canvas = explorer.fig.canvas
-    assert isinstance(canvas, ipywidgets.DOMWidget) and canvas in explorer.children
-    assert "c1x1-figure" in canvas._dom_classes and not canvas.header_visible
+    assert isinstance(canvas, ipywidgets.DOMWidget) and canvas in explorer.figure_box.children
+    assert "c1x1-figure" in explorer.figure_box._dom_classes and not canvas.header_visible
     sent, asked = [], []
     monkeypatch.setattr(canvas, "send_binary", lambda data: sent.append(data))
     monkeypatch.setattr(canvas, "draw_idle", lambda: asked.append(1))

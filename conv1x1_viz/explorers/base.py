@@ -31,6 +31,7 @@ import html
 import io
 import json
 import os
+import threading
 import time
 import traceback
 from collections.abc import Iterator, Mapping, Sequence
@@ -45,6 +46,7 @@ from conv1x1_viz import contract
 from conv1x1_viz.draw import FONT
 from conv1x1_viz.explorers.controls import Control, Preset
 from conv1x1_viz.explorers.figure import Blitter, new_figure, render_png
+from conv1x1_viz.explorers.frames import FRAMES_CSS, FrameDeck
 from conv1x1_viz.formulas import format_count
 
 __all__ = ["Explorer"]
@@ -121,6 +123,11 @@ class Explorer(ipywidgets.VBox):
         The figure.
     view : ipywidgets.DOMWidget
         What shows the figure: ipympl's canvas, or an :class:`ipywidgets.Image`.
+    frames : FrameDeck
+        The pictures drawn ahead of the sliders, laid over :attr:`view`, which the page
+        switches as a slider moves (:mod:`~conv1x1_viz.explorers.frames`).
+    figure_box : ipywidgets.GridBox
+        :attr:`view` and the deck of :attr:`frames` in one grid cell, the deck on top.
     blitter : Blitter
         Redraws :meth:`animated_artists` only, on a saved background.
     timings : dict of str to float
@@ -132,6 +139,9 @@ class Explorer(ipywidgets.VBox):
 
     #: Names the explorer's DOM class ``c1x1-<kind>`` (see :mod:`conv1x1_viz.contract`).
     kind: ClassVar[str] = "explorer"
+    #: How many stops on each side of a whole-number slider's handle get a picture drawn
+    #: ahead (every option of a :class:`~conv1x1_viz.explorers.controls.Choice` does).
+    frame_window: ClassVar[int] = 12
 
     controls: dict[str, Control]
     presets: tuple[Preset, ...]
@@ -164,7 +174,18 @@ class Explorer(ipywidgets.VBox):
         self.errors = ipywidgets.Output()
         self.errors.add_class(contract.ERRORS)
         self.fig, self.view = new_figure(figsize, dpi)
-        self.view.add_class(contract.FIGURE)
+        self._trial: dict[str, Any] = {}  # values a picture drawn ahead is drawn for
+        # JupyterLab may send widget messages to a kernel thread of their own (a
+        # subshell), while pictures are drawn ahead on the main one: one at a time.
+        self._lock = threading.RLock()
+        self._setup_done = False
+        draw = self.fig.canvas.draw
+
+        def draw_alone(*args: Any, **kwargs: Any) -> None:  # also when the page asks for it
+            with self._lock:
+                draw(*args, **kwargs)
+
+        self.fig.canvas.draw = draw_alone
         self._busy = False
         self._plain = ""
         self._render_at = 0.0  # monotonic time before which no new picture is drawn
@@ -175,6 +196,17 @@ class Explorer(ipywidgets.VBox):
         self._sync_limits()
         self.draw()
         self.blitter = Blitter(self.fig, self.animated_artists())
+        self.frames = FrameDeck(
+            self.sliders,
+            self.controls,
+            self._picture_settings,
+            self._picture_with,
+            self._restore_figure,
+            self._css_size,
+            window=self.frame_window,
+        )
+        self.figure_box = self._figure_box()
+        self.view.on_msg(self._on_view_message)
         for key, widget in self.sliders.items():
             widget.add_class(contract.slider_class(key))
             widget.observe(self._on_change, names="value")
@@ -184,7 +216,7 @@ class Explorer(ipywidgets.VBox):
             *([self._preset_row()] if self.presets else []),
             controls_box,
             self.readout,
-            self.view,
+            self.figure_box,
             self.errors,
         ]
         for name in (
@@ -194,6 +226,24 @@ class Explorer(ipywidgets.VBox):
         ):
             self.add_class(name)
         self.update()
+        self._setup_done = True
+
+    def _figure_box(self) -> ipywidgets.GridBox:
+        """Lay the deck of pictures drawn ahead over the figure, in one grid cell."""
+        for widget in (self.view, self.frames.widget):
+            widget.layout.grid_area = "1 / 1"
+        style = ipywidgets.HTML(f"<style>{FRAMES_CSS}</style>", layout={"display": "none"})
+        box = ipywidgets.GridBox(
+            [self.view, self.frames.widget, style],
+            layout={
+                "grid_template_columns": "max-content",
+                "grid_template_rows": "max-content",
+                "justify_items": "flex-start",
+                "align_items": "flex-start",
+            },
+        )
+        box.add_class(contract.FIGURE)
+        return box
 
     def _preset_row(self) -> ipywidgets.Box:
         buttons = []
@@ -265,14 +315,103 @@ class Explorer(ipywidgets.VBox):
         """
         return {}
 
+    def limits(self, values: Mapping[str, Any]) -> dict[str, int | list[int]]:
+        """Return the limits some controls put on others, for these control values.
+
+        ``{key: high}`` caps control ``key`` at ``high``; ``{key: [values]}`` offers only
+        those (a :class:`~conv1x1_viz.explorers.controls.Choice`). None here.
+        """
+        return {}
+
     def _sync_limits(self) -> None:
-        """Adjust dependent controls so that invalid settings cannot be reached."""
+        """Apply :meth:`limits` to the controls, so that invalid settings cannot be reached."""
+        for key, limit in self.limits(self._values()).items():
+            control, widget = self.controls[key], self.sliders[key]
+            if isinstance(limit, list):
+                control.offer(widget, limit)
+            else:
+                control.cap(widget, limit)
+
+    def _values(self) -> dict[str, Any]:
+        return {key: self.value(key) for key in self.controls}
+
+    def _limited(self, values: Mapping[str, Any]) -> dict[str, Any]:
+        """Return ``values`` with :meth:`limits` applied, as :meth:`_sync_limits` would."""
+        limited = dict(values)
+        for key, limit in self.limits(values).items():
+            limited[key] = self.controls[key].limited(values[key], limit)
+        return limited
+
+    def _allows(self) -> bool:
+        """Whether the values (as :meth:`value` gives them) keep :meth:`picture_state`.
+
+        Pictures are drawn ahead only for such values: e.g. not for the stops of a slider
+        at which a map clicked would no longer be shown.
+        """
+        return True
+
+    def picture_state(self) -> tuple:
+        """Return what the picture shows besides the controls, e.g. a map clicked (none here)."""
+        return ()
 
     # -- the update path ---------------------------------------------------------------
 
     def value(self, key: str) -> Any:
         """Return the current value of control ``key``."""
+        if key in self._trial:
+            return self._trial[key]
         return self.sliders[key].value
+
+    # -- pictures drawn ahead ----------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _trying(self, values: Mapping[str, Any]) -> Iterator[None]:
+        """Let :meth:`value` give ``values`` (the widgets are not touched)."""
+        self._trial = dict(values)
+        try:
+            yield
+        finally:
+            self._trial = {}
+
+    def _picture_settings(self, key: str | None = None, value: Any = None) -> tuple | None:
+        """Return all the picture depends on, ``key`` at ``value`` if given; None if not allowed.
+
+        The controls' values, :meth:`picture_state` and the figure's resolution (ipympl
+        raises it on a high-density screen).
+        """
+        values = {k: self.sliders[k].value for k in self.controls}
+        if key is not None:
+            values = self._limited({**values, key: value})
+            with self._trying(values):
+                if not self._allows():
+                    return None
+        return tuple(values.items()), self.picture_state(), self.fig.dpi
+
+    def _picture_with(self, key: str, value: Any) -> memoryview:
+        """Draw the figure with ``key`` at ``value`` (nothing sent) and return its pixels.
+
+        Controls that ``key`` limits are drawn as they would follow it.
+        """
+        with self._trying(self._limited({**self._values(), key: value})):
+            self.update_figure()
+            return self.blitter.draw()
+
+    def _restore_figure(self) -> None:
+        """Put the figure's artists and pixels back as the controls have them (nothing sent)."""
+        self.update_figure()
+        self.blitter.draw()
+
+    def _on_view_message(self, widget: Any, content: Any, buffers: Any) -> None:
+        """Start drawing ahead once a page shows the figure (ipympl says it is initialized).
+
+        Not before: a notebook run without a page (nbval, nbconvert) draws nothing ahead.
+        """
+        if isinstance(content, dict) and content.get("type") == "initialized":
+            self.frames.schedule(self._catch_up, self._lock)
+
+    def _css_size(self) -> tuple[float, float]:
+        ratio = getattr(self.fig.canvas, "device_pixel_ratio", 1) or 1
+        return self.fig.bbox.width / ratio, self.fig.bbox.height / ratio
 
     def update_readout(self) -> None:
         """Recompute the counts and rewrite :attr:`readout` (no drawing).
@@ -294,29 +433,45 @@ class Explorer(ipywidgets.VBox):
         the controls have by then. A held key thus never builds a queue of pictures, and
         the last value is always drawn. :attr:`timings` keeps what each step took.
         """
-        self._received = time.time()
-        start = time.perf_counter()
-        self.update_readout()
-        self.timings = {"readout": 1000 * (time.perf_counter() - start)}
-        if self._render_waiting:
-            return
-        wait = self._render_at - time.monotonic()
-        loop = _running_loop()
-        if wait <= 0 or loop is None or isinstance(self.view, ipywidgets.Image):
-            self._render()
-        else:
-            self._render_waiting = True
-            loop.call_later(wait, self._render_later)
+        with self._lock:  # comm messages may arrive on a thread of their own
+            self._received = time.time()
+            start = time.perf_counter()
+            self.update_readout()
+            self.timings = {"readout": 1000 * (time.perf_counter() - start)}
+            if self._setup_done:  # pictures are drawn ahead once the learner moves something
+                self.frames.schedule(self._catch_up, self._lock)
+            if self.frames.follow(self._picture_settings()):
+                self.timings["frame"] = 1.0  # the page shows a picture drawn ahead
+                return
+            if self._render_waiting:
+                return
+            wait = self._render_at - time.monotonic()
+            loop = _running_loop()
+            if wait <= 0 or loop is None or isinstance(self.view, ipywidgets.Image):
+                self._render()
+            else:
+                self._render_waiting = True
+                loop.call_later(wait, self._render_later)
 
     def _render_later(self) -> None:
-        self._render_waiting = False
-        try:
-            self._render()
-        except Exception as exc:  # shown to the learner rather than lost in the kernel log
-            self.show_error(exc)
+        with self._lock:
+            self._render_waiting = False
+            try:
+                self._render()
+            except Exception as exc:  # shown to the learner rather than lost in the kernel log
+                self.show_error(exc)
 
-    def _render(self) -> None:
-        """Update the artists and redraw them, timing each step."""
+    def _catch_up(self) -> None:
+        """Bring the figure, hidden under pictures drawn ahead, up to date."""
+        self._render(answers_key=False)
+
+    def _render(self, answers_key: bool = True) -> None:
+        """Update the artists and redraw them, timing each step.
+
+        ``answers_key`` says whether the picture answers the last change (logged to
+        :data:`TIMING_LOG`), rather than catching the figure up behind a picture drawn ahead.
+        """
+        self.frames.figure_behind = False
         start = time.perf_counter()
         self.update_figure()
         moved = time.perf_counter()
@@ -329,7 +484,7 @@ class Explorer(ipywidgets.VBox):
         self.timings.update(artists=1000 * (moved - start), **steps)
         self._render_at = time.monotonic() + (end - start)
         log = os.environ.get(TIMING_LOG)
-        if log:
+        if log and answers_key:
             sent = time.time()
             times = {"received": self._received, "started": sent - (end - start), "sent": sent}
             with open(log, "a", encoding="utf-8") as out:
@@ -337,16 +492,17 @@ class Explorer(ipywidgets.VBox):
 
     def _on_change(self, change: dict[str, Any]) -> None:
         """React to a control; errors go to :attr:`errors` instead of the kernel log."""
-        if self._busy:  # a limit being adjusted below, or hold_updates()
-            return
-        self._busy = True
-        try:
-            self._sync_limits()
-            self.update()
-        except Exception as exc:  # shown to the learner rather than lost in the kernel log
-            self.show_error(exc)
-        finally:
-            self._busy = False
+        with self._lock:
+            if self._busy:  # a limit being adjusted below, or hold_updates()
+                return
+            self._busy = True
+            try:
+                self._sync_limits()
+                self.update()
+            except Exception as exc:  # shown to the learner rather than lost in the kernel log
+                self.show_error(exc)
+            finally:
+                self._busy = False
 
     @contextlib.contextmanager
     def hold_updates(self) -> Iterator[Explorer]:

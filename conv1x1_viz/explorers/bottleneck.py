@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from conv1x1_viz.draw import artists_of, draw_cost_comparison
 from conv1x1_viz.explorers.base import Explorer
 from conv1x1_viz.explorers.controls import Choice, Preset, layer_controls
@@ -105,8 +108,9 @@ class BottleneckExplorer(Explorer):
         }
         self._setup(controls, values, figsize=(5.8, 2.8), presets=BOTTLENECK_PRESETS)
 
-    def _sync_limits(self) -> None:
-        self.controls["reduction"].cap(self.sliders["reduction"], self.value("in_channels"))
+    def limits(self, values: Mapping[str, Any]) -> dict[str, int]:
+        """Reduce to no more maps than the input has: ``reduction`` ≤ ``in_channels``."""
+        return {"reduction": values["in_channels"]}
 
     def costs(self) -> BottleneckCosts:
         """Return the costs of both designs for the current sliders.

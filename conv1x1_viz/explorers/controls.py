@@ -103,6 +103,10 @@ class Whole:
         """Let ``widget`` go no higher than ``high`` (the value follows if it must)."""
         widget.max = max(self.low, min(self.high, high))
 
+    def limited(self, value: int, high: int) -> int:
+        """Return the value a slider at ``value`` holds once capped at ``high`` (:meth:`cap`)."""
+        return min(value, max(self.low, min(self.high, high)))
+
 
 @dataclass(frozen=True)
 class Choice:
@@ -157,15 +161,26 @@ class Choice:
 
     def cap(self, widget: ipywidgets.SelectionSlider, high: int) -> None:
         """Offer only the options up to ``high`` (the value follows if it must)."""
-        self.offer(widget, [o for o in self.options if o <= high] or [self.options[0]])
+        self.offer(widget, self._up_to(high))
+
+    def _up_to(self, high: int) -> list[int]:
+        return [o for o in self.options if o <= high] or [self.options[0]]
+
+    def limited(self, value: int, limit: int | list[int]) -> int:
+        """Return the value a slider at ``value`` holds once ``limit`` applies.
+
+        ``limit`` is a number (see :meth:`cap`) or the options allowed (see :meth:`offer`).
+        """
+        allowed = limit if isinstance(limit, list) else self._up_to(limit)
+        lower = [o for o in allowed if o <= value]
+        return value if value in allowed else (lower or allowed)[-1]
 
     def offer(self, widget: ipywidgets.SelectionSlider, allowed: list[int]) -> None:
         """Offer only ``allowed``, some of the options (the value follows if it must).
 
         A value no longer allowed becomes the largest allowed one below it.
         """
-        lower = [o for o in allowed if o <= widget.value]
-        value = widget.value if widget.value in allowed else (lower or allowed)[-1]
+        value = self.limited(widget.value, allowed)
         if [v for _, v in widget.options] != allowed:
             # New options reset the value to the first one; the explorer ignores changes
             # made while it adjusts its limits, and then sees the value put back.

@@ -15,6 +15,7 @@ import types
 import ipywidgets
 import matplotlib
 import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image
 
@@ -47,8 +48,6 @@ def new_figure(figsize: tuple[float, float], dpi: float) -> tuple[Figure, ipywid
         canvas.syncing_data_url = False
         canvas.get_diff_image = types.MethodType(_whole_picture, canvas)
         return fig, canvas
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
     fig = Figure(figsize=figsize, dpi=dpi)
     FigureCanvasAgg(fig)
     return fig, ipywidgets.Image(format="png")
@@ -156,12 +155,25 @@ class Blitter:
         if self.background is None:
             canvas.draw()  # with ipympl, sends the picture too
             return {"draw": 1000 * (time.perf_counter() - start), "send": 0.0, "full": 1.0}
-        canvas.restore_region(self.background)
-        self._draw_artists()
+        self.draw()
         drawn = time.perf_counter()
         canvas.blit(self.fig.bbox)
         end = time.perf_counter()
         return {"draw": 1000 * (drawn - start), "send": 1000 * (end - drawn), "full": 0.0}
+
+    def draw(self) -> memoryview:
+        """Draw the artists' new state into the canvas' pixels, sending nothing.
+
+        A full draw the first time (Agg's own, which ipympl does not send), then only the
+        artists. Returns the canvas' RGBA buffer.
+        """
+        canvas = self.fig.canvas
+        if self.background is None:
+            FigureCanvasAgg.draw(canvas)  # fires draw_event: the background is saved
+        else:
+            canvas.restore_region(self.background)
+            self._draw_artists()
+        return canvas.buffer_rgba()
 
     def forget_background(self) -> None:
         """Make the next :meth:`blit` a full draw (after anything static changed)."""

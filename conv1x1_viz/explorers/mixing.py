@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import numpy as np
 
 from conv1x1_viz.arithmetic import conv1x1
@@ -111,10 +114,21 @@ class MixingExplorer(Explorer):
         self.fig.canvas.mpl_connect("button_press_event", self._on_press)
         self.fig.canvas.mpl_connect("motion_notify_event", self._on_move)
 
+    def limits(self, values: Mapping[str, Any]) -> dict[str, int]:
+        """Highlight one of the outputs there are: ``output`` < ``filters``."""
+        return {"output": values["filters"] - 1}
+
     def _sync_limits(self) -> None:
-        self.controls["output"].cap(self.sliders["output"], self.value("filters") - 1)
-        if self.term is not None and self.term[1] >= self.value("filters"):
+        super()._sync_limits()
+        if not self._allows():
             self.term = None
+
+    def _allows(self) -> bool:
+        return self.term is None or self.term[1] < self.value("filters")
+
+    def picture_state(self) -> tuple:
+        """Return the term under the mouse, outlined in the picture."""
+        return (self.term,)
 
     def _cell(self, event) -> tuple[str, int, int] | None:
         if event.inaxes is not self.mixing.ax or event.xdata is None:

@@ -144,8 +144,15 @@ class ReductionExplorer(Explorer):
         return self._every_after[:, :, : self.value("filters")]
 
     def _sync_limits(self) -> None:
-        if self.selected is not None and self.selected >= min(self.value("filters"), self.max_maps):
+        if not self._allows():
             self.selected = None
+
+    def _allows(self) -> bool:
+        return self.selected is None or self.selected < min(self.value("filters"), self.max_maps)
+
+    def picture_state(self) -> tuple:
+        """Return the map clicked, whose weights are shown."""
+        return (self.selected,)
 
     def fixed_sizes(self) -> dict[str, int]:
         """Height, width and depth of the maps before the 1×1 layer, and 1 if biased."""

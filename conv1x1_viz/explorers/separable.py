@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
+from typing import Any
 
 from conv1x1_viz.arithmetic import conv_macs, conv_params
 from conv1x1_viz.draw import artists_of, draw_channel_groups, draw_cost_comparison
@@ -118,9 +120,9 @@ class SeparableExplorer(Explorer):
             )
         self._setup(controls, values, figsize=(5.8, 3.6), presets=SEPARABLE_PRESETS)
 
-    def _sync_limits(self) -> None:
-        allowed = _divisors(self.value("in_channels"), self.value("filters"))
-        self.controls["groups"].offer(self.sliders["groups"], allowed)
+    def limits(self, values: Mapping[str, Any]) -> dict[str, list[int]]:
+        """Offer only the group counts that divide both depths."""
+        return {"groups": _divisors(values["in_channels"], values["filters"])}
 
     def _settings(self) -> tuple[int, int, int, int, bool, tuple[int, int, int]]:
         """Return ``k, C_in, C_out, g, use_bias`` and the input shape, from the controls."""

@@ -57,6 +57,19 @@
       if (st && st.figure && st.figure.contains(this.canvas)) st.images.push(performance.now());
       return result;
     };
+    // A picture drawn ahead (an <img> the deck over the canvas switches to) counts once
+    // decoded: its element is new, or its source changed, when the page switches to it.
+    document.addEventListener('load', (event) => {
+      const st = t.latency;
+      const img = event.target;
+      if (st && st.figure && img instanceof HTMLImageElement && st.figure.contains(img)) {
+        const loaded = performance.now();
+        img.decode().catch(() => null).then(() => {
+          st.images.push(loaded);
+          st.frames.push(loaded);
+        });
+      }
+    }, true);
     const makeUrl = URL.createObjectURL;
     URL.createObjectURL = function (blob) {
       const st = t.latency;
@@ -72,6 +85,7 @@
     if (st.observer) st.observer.disconnect();
     st.events = [];
     st.images = [];
+    st.frames = [];
     st.messages = [];
     st.figure = figure || null;
     st.lastKey = null;
@@ -88,11 +102,13 @@
   t.resetTiming = () => {
     t.latency.events = [];
     t.latency.images = [];
+    t.latency.frames = [];
     t.latency.messages = [];
     t.latency.lastKey = null;
   };
   t.timing = () => ({key: t.latency.lastKey, events: t.latency.events,
-                     images: t.latency.images, messages: t.latency.messages,
+                     images: t.latency.images, frames: t.latency.frames,
+                     messages: t.latency.messages,
                      origin: performance.timeOrigin});
   // Whether a picture was painted after the last key press (and none for `quietMs` since).
   t.pictureSettled = (quietMs) => {
@@ -101,8 +117,18 @@
     return last !== null && st.lastKey !== null && last >= st.lastKey &&
       performance.now() - last >= quietMs && t.kernelIdle();
   };
-  // The figure's picture as the learner sees it: its canvas as a PNG data URL.
+  // The figure's picture as the learner sees it, as a PNG data URL: the picture drawn
+  // ahead that covers the canvas, if one does, else the canvas.
   t.figurePicture = (figure) => {
+    const img = [...figure.querySelectorAll('img')].find(
+      (x) => x.naturalWidth > 0 && x.offsetParent !== null);
+    if (img) {
+      const c = document.createElement('canvas');
+      c.width = img.naturalWidth;
+      c.height = img.naturalHeight;
+      c.getContext('2d').drawImage(img, 0, 0);
+      return c.toDataURL('image/png');
+    }
     const canvases = [...figure.querySelectorAll('canvas')];
     const c = canvases.find((x) => x.width > 0 && x.height > 0 && x.offsetParent !== null);
     return c ? c.toDataURL('image/png') : null;

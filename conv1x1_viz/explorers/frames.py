@@ -1,0 +1,313 @@
+"""Pictures drawn ahead of the slider, so that the page shows the next one with no round trip.
+
+Drawing in the kernel is fast (10–20 ms), but a picture that follows a key press also
+travels to the kernel and back and is decoded in the page: 80–190 ms on a 2-core machine.
+So, once the learner pauses, an explorer draws the pictures each slider would show at its
+other stops (every option of a :class:`~conv1x1_viz.explorers.controls.Choice`, the stops
+near the handle of a :class:`~conv1x1_viz.explorers.controls.Whole`), all else as it is,
+and sends them as images. Each slider's images sit in an :class:`ipywidgets.Stack`
+whose ``selected_index`` follows the slider in the page (:func:`ipywidgets.jsdlink`):
+a key press switches the picture in the page itself, a few milliseconds later.
+
+The stacks are held in one more stack, the *deck*, laid over the figure; its first card is
+empty and lets the figure show through (clicks and hovering always reach the figure). The
+kernel decides which card the deck shows: the stack of the slider that moved, when every
+image in it is of the present settings, else the empty card. A picture is never shown for
+settings other than the controls': an image whose settings went out of date is taken out
+of its stack (an empty card in its place, the figure showing through) before that stack is
+shown, and the figure itself is drawn on every change no image covers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import threading
+import time
+from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass, field
+
+import ipywidgets
+
+from conv1x1_viz import contract
+from conv1x1_viz.explorers.controls import Choice, Whole
+from conv1x1_viz.explorers.figure import _rgb_picture
+
+__all__ = ["FRAMES_CSS", "FrameDeck"]
+
+#: The deck covers the figure but lets the mouse through to it: the page needs this rule,
+#: which ipywidgets' layout cannot express (an explorer carries it in a hidden HTML widget).
+FRAMES_CSS = f".{contract.FRAMES} {{ pointer-events: none; }}"
+#: Seconds without a change before the slider being moved gets its missing pictures: a
+#: held key repeats about every 30 ms. Each picture delays the next message by 10–20 ms.
+PAUSE = 0.1
+#: Seconds without a change before the other sliders get theirs (each change of one
+#: slider makes the others' pictures out of date), and the figure is brought up to date.
+LONG_PAUSE = 0.6
+#: Seconds between two pictures drawn ahead, in which the kernel takes messages.
+BETWEEN_STEPS = 0.005
+
+
+@dataclass
+class _Slot:
+    """One stop of one slider: its image and the settings that image shows (None: none yet)."""
+
+    image: ipywidgets.Image
+    settings: Hashable | None = None
+
+
+@dataclass
+class FrameDeck:
+    """The stacks of pictures drawn ahead, one per slider, and the deck that shows one.
+
+    Parameters
+    ----------
+    sliders : dict of str to widget
+        The explorer's controls; check boxes get no pictures (a click redraws the figure).
+    controls : dict of str to Whole or Choice or Toggle
+        Their declarations.
+    settings : callable
+        ``settings(key, value)``: everything the picture depends on with control ``key`` at
+        ``value`` and the rest as they are, or ``None`` when that value would move another
+        control (the explorer keeps dependent controls valid).
+    draw : callable
+        ``draw(key, value)``: the figure's picture with ``key`` at ``value``, as Agg's RGBA
+        buffer (the figure need not be left as the controls have it).
+    restore : callable
+        Puts the figure back as the controls have it, after pictures were drawn ahead.
+    css_size : callable
+        The figure's size on the page, ``(width, height)`` in CSS pixels: each image is
+        shown at that size, over the figure (a high-density screen gets more pixels).
+    window : int
+        How many stops on each side of a :class:`Whole` slider's handle get pictures.
+
+    Attributes
+    ----------
+    widget : ipywidgets.Stack
+        The deck: an empty card, then one stack per slider.
+    stacks : dict of str to ipywidgets.Stack
+        Each slider's pictures, one card per stop, linked to the slider in the page.
+    links : list of ipywidgets.DirectionalLink
+        Those links: a slider's option index (or whole-number value) sets its stack's
+        ``selected_index`` in the page.
+    blank : ipywidgets.Box
+        The empty card, through which the figure shows.
+    slots : dict of str to dict of int to _Slot
+        The images drawn so far, by slider and stop index.
+    drawn : int
+        Pictures drawn ahead so far (for the benchmark and the tests).
+    """
+
+    sliders: dict
+    controls: dict
+    settings: Callable[[str, object], Hashable | None]
+    draw: Callable[[str, object], memoryview]
+    restore: Callable[[], None]
+    css_size: Callable[[], tuple[float, float]]
+    window: int = 8
+    widget: ipywidgets.Stack = field(init=False)
+    stacks: dict = field(init=False)
+    links: list = field(init=False)
+    blank: ipywidgets.Box = field(init=False)
+    slots: dict = field(init=False)
+    drawn: int = field(init=False, default=0)
+
+    def __post_init__(self) -> None:  # noqa: D105 - builds the widgets described above
+        self.blank = ipywidgets.Box()
+        self.stacks = {}
+        self.links = []
+        for key, control in self.controls.items():
+            if not isinstance(control, Whole | Choice):
+                continue
+            stack = ipywidgets.Stack([self.blank] * self._stops(key))
+            link = (self.sliders[key], self._trait(key)), (stack, "selected_index")
+            self.links.append(ipywidgets.jsdlink(*link))
+            self.stacks[key] = stack
+        self.slots = {key: {} for key in self.stacks}
+        self.widget = ipywidgets.Stack([self.blank, *self.stacks.values()], selected_index=0)
+        self.widget.add_class(contract.FRAMES)
+        self._previous: Hashable | None = None
+        self._changed_at = 0.0
+        self._pending = False
+        self.figure_behind = False  # whether the figure lags behind the picture shown
+
+    # -- which stop is which --------------------------------------------------------------
+
+    def _trait(self, key: str) -> str:
+        """Name the slider's trait that is its stack's index: an option's index, or the value."""
+        return "index" if isinstance(self.controls[key], Choice) else "value"
+
+    def _stops(self, key: str) -> int:
+        """How many cards the stack of ``key`` needs, so that every index the page sets exists."""
+        if isinstance(self.controls[key], Choice):
+            return len(self.sliders[key].options)
+        return self.controls[key].high + 1
+
+    def _values(self, key: str) -> dict[int, object]:
+        """Map index to value for the stops that get a picture: every option, or the window."""
+        slider = self.sliders[key]
+        if isinstance(self.controls[key], Choice):
+            return {i: value for i, (_, value) in enumerate(slider.options)}
+        low, high = (
+            max(slider.min, slider.value - self.window),
+            min(slider.max, slider.value + self.window),
+        )
+        return {v: v for v in range(low, high + 1)}
+
+    def _index(self, key: str) -> int:
+        return getattr(self.sliders[key], self._trait(key))
+
+    def _fresh(self, key: str, index: int, value: object) -> bool:
+        slot = self.slots[key].get(index)
+        return (
+            slot is not None
+            and slot.settings is not None
+            and slot.settings == self.settings(key, value)
+        )
+
+    # -- the page's side: what the deck shows ---------------------------------------------
+
+    def _cards(self, key: str) -> list:
+        values = self._values(key)
+        cards = [self.blank] * self._stops(key)
+        for index, value in values.items():
+            if index < len(cards) and self._fresh(key, index, value):
+                cards[index] = self.slots[key][index].image
+        return cards
+
+    def _show(self, key: str | None) -> bool:
+        """Show the stack of ``key`` with only up-to-date pictures, or the empty card.
+
+        Returns whether the picture of the present settings is among them.
+        """
+        if key is None:
+            self.widget.selected_index = 0
+            return False
+        stack = self.stacks[key]
+        cards = self._cards(key)
+        if list(stack.children) != cards:
+            stack.children = cards
+        position = 1 + list(self.stacks).index(key)
+        if self.widget.selected_index != position:
+            self.widget.selected_index = position
+        return cards[self._index(key)] is not self.blank
+
+    def follow(self, settings: Hashable) -> bool:
+        """Show the picture of ``settings`` (all the explorer's state), if one is drawn.
+
+        Called on every change. The stack of a slider that moved is shown (the page has
+        already switched it to the new stop), with only pictures of the present settings;
+        returns True when the one at the new stop is among them, so the figure need not be
+        drawn. The slider may have moved others that it limits: its pictures were drawn
+        with them moved too. A change of no slider (a check box, a click) shows the empty
+        card: False.
+        """
+        self._changed_at = time.monotonic()
+        for key, stack in self.stacks.items():  # options changed: every index must exist
+            if len(stack.children) != self._stops(key):
+                stack.children = self._cards(key)
+        before = dict(self._previous[0]) if self._previous is not None else {}
+        self._previous = settings
+        moved = [k for k, v in settings[0] if k in self.stacks and before.get(k, v) != v]
+        moved.sort(key=lambda k: k != self.shown())  # the stack shown first
+        ready = [k for k in moved if self._fresh(k, self._index(k), self.sliders[k].value)]
+        shown = self._show((ready or moved or [None])[0])
+        self.figure_behind = self.figure_behind or shown
+        return shown
+
+    # -- the kernel's side: drawing ahead -------------------------------------------------
+
+    def missing(self, keys: Iterable[str] | None = None) -> list:
+        """List the stops without an up-to-date picture, ``(key, index, value)``, nearest first.
+
+        Only those of the sliders ``keys`` (default: all).
+        """
+        todo = []
+        for key in self.stacks if keys is None else keys:
+            here = self._index(key)
+            for index, value in self._values(key).items():
+                distance = abs(index - here)
+                if self.settings(key, value) is not None and not self._fresh(key, index, value):
+                    todo.append((distance, key, index, value))
+        return [(key, index, value) for _, key, index, value in sorted(todo, key=lambda t: t[0])]
+
+    def draw_ahead(self, todo: list | None = None, budget: float | None = None) -> int:
+        """Draw the pictures ``todo`` (default: every one missing) for ``budget`` seconds.
+
+        At least one is drawn; None draws them all. Returns how many were drawn. The stack
+        shown is updated, and the figure put back as the controls have it.
+        """
+        start = time.perf_counter()
+        todo = self.missing() if todo is None else todo
+        done = 0
+        for key, index, value in todo:
+            if budget is not None and done and time.perf_counter() - start > budget:
+                break
+            slot = self.slots[key].get(index)
+            if slot is None:
+                width, height = self.css_size()
+                layout = {"width": f"{width:g}px", "height": f"{height:g}px"}
+                slot = self.slots[key][index] = _Slot(ipywidgets.Image(format="png", layout=layout))
+            slot.image.value = _png(self.draw(key, value))
+            slot.settings = self.settings(key, value)
+            self.drawn += 1
+            done += 1
+        if done:
+            self.restore()
+            if self.shown() is not None:
+                self._show(self.shown())
+        return done
+
+    def shown(self) -> str | None:
+        """Return the slider whose stack the deck shows, or None for the empty card."""
+        index = self.widget.selected_index or 0
+        return list(self.stacks)[index - 1] if index else None
+
+    def schedule(self, catch_up: Callable[[], None], lock: threading.RLock) -> None:
+        """Draw ahead while the controls rest, one picture a step, nearest first.
+
+        :data:`PAUSE` seconds after the last change, the stops of the slider being moved
+        that lack a picture are drawn. After :data:`LONG_PAUSE` seconds (the learner turns
+        to another control), ``catch_up`` brings the figure up to date if pictures were shown
+        in its place, and the other sliders get theirs, the stops next to each handle first.
+        Each step holds ``lock``, the explorer's, and lets messages in between. Outside an
+        event loop (tests, scripts) nothing is scheduled: call :meth:`draw_ahead`.
+        """
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return
+        if self._pending:
+            return
+        self._pending = True
+
+        def step() -> None:
+            with lock:
+                resting = time.monotonic() - self._changed_at
+                shown = self.shown()
+                own = self.missing([shown]) if shown is not None else []
+                others = [k for k in self.stacks if k != shown]
+                if resting < PAUSE:
+                    loop.call_later(PAUSE - resting, step)
+                elif own:
+                    self.draw_ahead(own, budget=0)
+                    loop.call_later(BETWEEN_STEPS, step)
+                elif resting < LONG_PAUSE:
+                    loop.call_later(LONG_PAUSE - resting, step)
+                elif self.figure_behind:
+                    catch_up()
+                    loop.call_later(BETWEEN_STEPS, step)
+                elif rest := self.missing(others):
+                    self.draw_ahead(rest, budget=0)
+                    loop.call_later(BETWEEN_STEPS, step)
+                else:
+                    self._pending = False
+
+        loop.call_later(PAUSE, step)
+
+
+def _png(rgba: memoryview) -> bytes:
+    """Encode an Agg buffer as a full-colour PNG, quickly (as the figure's own pictures)."""
+    with io.BytesIO() as png:
+        _rgb_picture(rgba).save(png, format="png", compress_level=1)
+        return png.getvalue()

@@ -1,0 +1,239 @@
+"""Pictures drawn ahead of the sliders: right pixels, never shown out of date, drawn when idle."""
+
+import asyncio
+import io
+import time
+
+import ipywidgets
+import numpy as np
+import pytest
+from PIL import Image
+
+import conv1x1_viz.explorers.frames as frames_module
+from conv1x1_viz.explorers import (
+    BottleneckExplorer,
+    Choice,
+    MixingExplorer,
+    ParamExplorer,
+    SeparableExplorer,
+)
+
+from .test_explorers import EXPLORERS, _moves
+
+
+def _scratch(cls, settings):
+    """The explorer of ``cls`` drawn from scratch with the controls of ``settings``."""
+    fresh = cls()
+    fresh.set(**dict(settings[0]))
+    fresh.fig.canvas.draw()
+    return np.asarray(fresh.fig.canvas.buffer_rgba())[:, :, :3].astype(int)
+
+
+def _picture(image: ipywidgets.Image):
+    return np.asarray(Image.open(io.BytesIO(bytes(image.value))).convert("RGB")).astype(int)
+
+
+def _shown_cards_are_current(explorer) -> None:
+    """Every picture in the stack the deck shows is of the present settings, at its stop."""
+    deck = explorer.frames
+    key = deck.shown()
+    if key is None:
+        return
+    for index, card in enumerate(deck.stacks[key].children):
+        if card is deck.blank:
+            continue
+        value = deck._values(key)[index]
+        slot = deck.slots[key][index]
+        assert card is slot.image
+        assert slot.settings == explorer._picture_settings(key, value), (key, index)
+
+
+@pytest.mark.parametrize("kind", EXPLORERS)
+def test_pictures_drawn_ahead_are_the_explorer_drawn_from_scratch(kind):
+    explorer = EXPLORERS[kind]()
+    deck = explorer.frames
+    assert deck.draw_ahead() > 0 and deck.missing() == []
+    for key, slots in deck.slots.items():
+        ends = sorted(slots)[:: max(1, len(slots) - 1)]  # the first and last stop drawn
+        for index in ends:
+            slot = slots[index]
+            difference = np.abs(_picture(slot.image) - _scratch(type(explorer), slot.settings))
+            assert difference.max() == 0, f"{key} at stop {index}: {(difference > 0).sum()} differ"
+    # Drawing ahead sent nothing and left the figure as the controls have it.
+    before = bytes(explorer.view.value)
+    explorer.update()
+    assert bytes(explorer.view.value) == before
+
+
+@pytest.mark.parametrize("kind", EXPLORERS)
+def test_a_slider_with_pictures_drawn_ahead_moves_without_a_redraw(kind):
+    # To stops that have a picture: every stop near the handle at which no other control
+    # must move (see test_stops_that_would_move_another_control_get_no_picture).
+    explorer = EXPLORERS[kind]()
+    deck = explorer.frames
+    moved = []
+    for key in reversed(list(deck.stacks)):  # groups before the depths that limit them
+        for _ in range(2):
+            deck.draw_ahead()
+            here = explorer.value(key)
+            drawn = [
+                v for i, v in deck._values(key).items() if deck._fresh(key, i, v) and v != here
+            ]
+            if not drawn:  # e.g. 512 groups: no other depth keeps them
+                continue
+            moved.append(key)
+            value = max(drawn, key=lambda v: abs(v - here))
+            picture = bytes(explorer.view.value)
+            explorer.sliders[key].value = value
+            assert explorer.timings.get("frame") == 1.0, key
+            assert bytes(explorer.view.value) == picture  # the figure was not drawn
+            assert deck.shown() == key and deck.figure_behind
+            slider = explorer.sliders[key]
+            index = slider.index if isinstance(explorer.controls[key], Choice) else slider.value
+            card = deck.stacks[key].children[index]
+            assert card is deck.slots[key][index].image
+            _shown_cards_are_current(explorer)
+    assert set(moved) == set(deck.stacks)
+
+
+@pytest.mark.parametrize("kind", EXPLORERS)
+def test_out_of_date_pictures_are_never_shown(kind):
+    # Move every control in turn, drawing ahead in between: whatever the deck shows is of
+    # the present settings, and where no picture is, the figure itself was drawn.
+    explorer = EXPLORERS[kind]()
+    deck = explorer.frames
+    for round_ in range(2):
+        for key in explorer.controls:
+            for value in _moves(explorer, key)[:2] or [not explorer.value(key)]:
+                if round_:
+                    deck.draw_ahead()
+                picture = bytes(explorer.view.value)
+                explorer.sliders[key].value = value
+                _shown_cards_are_current(explorer)
+                if explorer.timings.get("frame") != 1.0:
+                    assert bytes(explorer.view.value) != picture or deck.shown() is None
+    assert not explorer.errors.outputs
+
+
+def test_a_check_box_shows_the_figure_and_redraws_it():
+    explorer = ParamExplorer()
+    explorer.frames.draw_ahead()
+    explorer.sliders["filters"].value = 128
+    assert explorer.frames.shown() == "filters"
+    picture = bytes(explorer.view.value)
+    explorer.sliders["use_bias"].value = False
+    assert explorer.frames.shown() is None and explorer.frames.widget.selected_index == 0
+    assert bytes(explorer.view.value) != picture and "frame" not in explorer.timings
+
+
+def test_pictures_show_the_controls_a_slider_limits_as_they_follow_it():
+    # Reducing to 64 maps, then the input depth goes down to 32: the reduction follows to
+    # 32. The picture drawn ahead for depth 32 shows that, and the page may show it.
+    explorer = BottleneckExplorer(in_channels=192, reduction=64)
+    explorer.frames.draw_ahead()
+    index = [v for _, v in explorer.sliders["in_channels"].options].index(32)
+    settings = dict(explorer.frames.slots["in_channels"][index].settings[0])
+    assert (settings["in_channels"], settings["reduction"]) == (32, 32)
+    explorer.sliders["in_channels"].value = 32
+    assert explorer.value("reduction") == 32 and explorer.timings.get("frame") == 1.0
+    _shown_cards_are_current(explorer)
+    # Fewer filters than the groups: the groups follow down, in the picture as on the page.
+    separable = SeparableExplorer(in_channels=512, filters=512, groups=256)
+    separable.frames.draw_ahead()
+    separable.sliders["filters"].value = 64
+    assert separable.value("groups") == 64 and separable.timings.get("frame") == 1.0
+    _shown_cards_are_current(separable)
+
+
+def test_no_picture_is_drawn_ahead_for_stops_that_would_lose_a_click():
+    # A map clicked stays selected only while it is shown: fewer filters would drop it.
+    from conv1x1_viz.explorers import ReductionExplorer
+
+    explorer = ReductionExplorer()
+    explorer.selected = 5
+    explorer.update()
+    explorer.frames.draw_ahead()
+    values = explorer.frames._values("filters")
+    drawn = {values[i] for i, slot in explorer.frames.slots["filters"].items() if slot.settings}
+    assert drawn and all(n > 5 for n in drawn)
+    assert {n for n in values.values() if n > 5} == drawn
+
+
+def test_the_page_switches_each_stack_with_its_slider():
+    # Each stack's index follows its slider in the page: a choice's option index, a whole
+    # number's value; the stack has a card for every index the slider can reach.
+    for explorer in (ParamExplorer(), MixingExplorer()):
+        links = explorer.frames.links
+        for key, stack in explorer.frames.stacks.items():
+            slider = explorer.sliders[key]
+            trait = "index" if isinstance(slider, ipywidgets.SelectionSlider) else "value"
+            assert any(ln.source == (slider, trait) and ln.target == (stack, "selected_index")
+                       for ln in links), key  # fmt: skip
+            reach = len(slider.options) if trait == "index" else slider.max + 1
+            assert len(stack.children) >= reach
+        assert "use_bias" not in explorer.frames.stacks  # a check box gets no pictures
+
+
+def test_whole_number_sliders_get_pictures_near_their_handle():
+    explorer = MixingExplorer()
+    explorer.frames.draw_ahead()
+    row = explorer.value("row")
+    window = explorer.frame_window
+    low, high = explorer.controls["row"].low, explorer.controls["row"].high
+    assert set(explorer.frames.slots["row"]) == set(
+        range(max(low, row - window), min(high, row + window) + 1)
+    )
+
+
+def test_pictures_are_drawn_ahead_once_the_controls_rest(monkeypatch):
+    # In a kernel an event loop runs: after a change, the slider moved gets all its
+    # pictures, then (after a longer rest) the figure catches up and the other sliders get
+    # theirs. Waits are polled, never timed.
+    monkeypatch.setattr(frames_module, "LONG_PAUSE", 0.3)
+
+    async def scenario():
+        explorer = ParamExplorer()
+        deck = explorer.frames
+        assert deck.drawn == 0  # nothing is drawn before the learner moves something
+        explorer.sliders["filters"].value = 128
+        await _until(lambda: not deck.missing(["filters"]))
+        await _until(lambda: not deck._pending)
+        assert deck.missing() == []
+        explorer.sliders["filters"].value = 256  # a picture drawn ahead: shown, not drawn
+        assert explorer.timings.get("frame") == 1.0 and deck.figure_behind
+        await _until(lambda: not deck.figure_behind)
+        return explorer
+
+    explorer = asyncio.run(scenario())
+    fresh = ParamExplorer(filters=256)
+    assert bytes(explorer.snapshot()) == bytes(fresh.snapshot())
+    assert not explorer.errors.outputs
+
+
+async def _until(condition, timeout=20.0):
+    end = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < end, "not done in time"
+        await asyncio.sleep(0.02)
+
+
+@pytest.mark.parametrize("kind", EXPLORERS)
+def test_limits_worked_out_ahead_are_those_the_controls_apply(kind):
+    # What a picture drawn ahead assumes of the controls a slider limits must be what the
+    # widgets do once the slider is there.
+    explorer = EXPLORERS[kind]()
+    limited_keys = set(explorer.limits(explorer._values()))
+    followed = 0
+    for key in (k for k in explorer.controls if k not in limited_keys):
+        for value in explorer.controls[key].values():
+            for limited in limited_keys:  # as high as it goes, so that it must follow
+                slider = explorer.sliders[limited]
+                options = getattr(slider, "options", None)
+                slider.value = options[-1][1] if options else slider.max
+            before = explorer._values()
+            expected = explorer._limited({**before, key: value})
+            explorer.sliders[key].value = value
+            assert explorer._values() == expected, (key, value)
+            followed += any(expected[k] != before[k] for k in limited_keys)
+    assert followed or not limited_keys  # the limits were put to the test
+    assert not explorer.errors.outputs
