@@ -232,6 +232,9 @@ class Explorer(ipywidgets.VBox):
         """Lay the deck of pictures drawn ahead over the figure, in one grid cell."""
         for widget in (self.view, self.frames.widget):
             widget.layout.grid_area = "1 / 1"
+        width, height = self._css_size()
+        self.frames.widget.layout.width = f"{width:g}px"
+        self.frames.widget.layout.height = f"{height:g}px"
         style = ipywidgets.HTML(f"<style>{FRAMES_CSS}</style>", layout={"display": "none"})
         box = ipywidgets.GridBox(
             [self.view, self.frames.widget, style],

@@ -35,9 +35,10 @@ from conv1x1_viz.explorers.figure import _rgb_picture
 
 __all__ = ["FRAMES_CSS", "FrameDeck"]
 
-#: The deck covers the figure but lets the mouse through to it: the page needs this rule,
-#: which ipywidgets' layout cannot express (an explorer carries it in a hidden HTML widget).
-FRAMES_CSS = f".{contract.FRAMES} {{ pointer-events: none; }}"
+#: The deck covers the figure but lets the mouse through to it, and a picture switched in
+#: it lays out nothing else on the page (it has the figure's size): rules that ipywidgets'
+#: layout cannot express, which an explorer carries in a hidden HTML widget.
+FRAMES_CSS = f".{contract.FRAMES} {{ pointer-events: none; contain: strict; }}"
 #: Seconds without a change before the slider being moved gets its missing pictures: a
 #: held key repeats about every 30 ms. Each picture delays the next message by 10–20 ms.
 PAUSE = 0.1
@@ -46,6 +47,9 @@ PAUSE = 0.1
 LONG_PAUSE = 0.6
 #: Seconds between two pictures drawn ahead, in which the kernel takes messages.
 BETWEEN_STEPS = 0.005
+#: When any explorer in this kernel last changed (monotonic seconds): the long rest is
+#: counted from there, so that one explorer's drawing ahead never slows the one in use.
+_last_change = [0.0]
 
 
 @dataclass
@@ -202,7 +206,7 @@ class FrameDeck:
         with them moved too. A change of no slider (a check box, a click) shows the empty
         card: False.
         """
-        self._changed_at = time.monotonic()
+        self._changed_at = _last_change[0] = time.monotonic()
         for key, stack in self.stacks.items():  # options changed: every index must exist
             if len(stack.children) != self._stops(key):
                 stack.children = self._cards(key)
@@ -267,9 +271,10 @@ class FrameDeck:
         """Draw ahead while the controls rest, one picture a step, nearest first.
 
         :data:`PAUSE` seconds after the last change, the stops of the slider being moved
-        that lack a picture are drawn. After :data:`LONG_PAUSE` seconds (the learner turns
-        to another control), ``catch_up`` brings the figure up to date if pictures were shown
-        in its place, and the other sliders get theirs, the stops next to each handle first.
+        that lack a picture are drawn. After :data:`LONG_PAUSE` seconds without a change to
+        any explorer (the learner turns to another control), ``catch_up`` brings the figure
+        up to date if pictures were shown in its place, and the other sliders get theirs,
+        the stops next to each handle first.
         Each step holds ``lock``, the explorer's, and lets messages in between. Outside an
         event loop (tests, scripts) nothing is scheduled: call :meth:`draw_ahead`.
         """
@@ -283,7 +288,8 @@ class FrameDeck:
 
         def step() -> None:
             with lock:
-                resting = time.monotonic() - self._changed_at
+                now = time.monotonic()
+                resting, all_resting = now - self._changed_at, now - _last_change[0]
                 shown = self.shown()
                 own = self.missing([shown]) if shown is not None else []
                 others = [k for k in self.stacks if k != shown]
@@ -292,8 +298,8 @@ class FrameDeck:
                 elif own:
                     self.draw_ahead(own, budget=0)
                     loop.call_later(BETWEEN_STEPS, step)
-                elif resting < LONG_PAUSE:
-                    loop.call_later(LONG_PAUSE - resting, step)
+                elif all_resting < LONG_PAUSE:
+                    loop.call_later(LONG_PAUSE - all_resting, step)
                 elif self.figure_behind:
                     catch_up()
                     loop.call_later(BETWEEN_STEPS, step)

@@ -137,7 +137,9 @@ class SliderTiming:
 
     ``arrivals`` holds, per press, the time from the picture's message reaching ipympl to
     its being painted: what decoding and drawing it in the page cost. ``kernel`` holds the
-    kernel's side of each press (:func:`kernel_times`), where its log has it.
+    kernel's side of each press (:func:`kernel_times`), where its log has it: presses whose
+    picture the kernel drew. ``ahead`` says, per press, whether the picture was one drawn
+    ahead, which the page switched to by itself.
     """
 
     notebook: str
@@ -148,6 +150,7 @@ class SliderTiming:
     pictures: list[float]
     arrivals: list[float]
     kernel: list[dict[str, float]]
+    ahead: list[bool]
 
     @property
     def median(self) -> float:
@@ -200,6 +203,7 @@ def drive_slider(
     pictures: list[float] = []
     arrivals: list[float] = []
     kernel: list[dict[str, float]] = []
+    ahead: list[bool] = []
     seen_values: list[int] = []
     direction = "ArrowRight"
     for press in range(presses):
@@ -235,10 +239,13 @@ def drive_slider(
         painted = await_picture(page, where, f"press {press + 1} on {key}")
         pictures.append(painted["images"][0] - painted["key"])
         arrivals.append(painted["images"][0] - painted["messages"][0])
-        times = kernel_times(painted)
+        ahead.append(painted["images"][0] in painted["frames"])
+        times = None if ahead[-1] else kernel_times(painted)
         if times:
             kernel.append(times)
-    return SliderTiming(notebook, label, key, latencies, seen_values, pictures, arrivals, kernel)
+    return SliderTiming(
+        notebook, label, key, latencies, seen_values, pictures, arrivals, kernel, ahead
+    )
 
 
 def kernel_times(timing: dict) -> dict[str, float] | None:
@@ -279,6 +286,7 @@ def await_picture(page, where: str, action: str, timeout_s: float = 10, quiet_ms
         raise AssertionError(f"{where}: no new picture after {action}") from None
     timing = call(page, "timing")
     timing["images"] = [t for t in timing["images"] if t >= timing["key"]]
+    timing["frames"] = [t for t in timing["frames"] if t >= timing["key"]]
     timing["messages"] = [t for t in timing["messages"] if t >= timing["key"]] or [
         timing["images"][0]
     ]
@@ -325,19 +333,22 @@ def latency_table(rows: list[SliderTiming]) -> str:
         "Each press is made on a quiet kernel. All times are taken with performance.now() in",
         "the page, from the keydown event: to the first change of the readout that shows the",
         "expected counts (computed with conv1x1_viz.conv_params and conv_macs from the slider",
-        "values and fixed sizes read in the page), and to the first paint of a new picture on",
-        "the explorer's canvas. 'in page' is the time from the picture's message reaching",
-        "ipympl to its paint: decoding and drawing it. The kernel logs when each update",
-        "began and when its picture left, which splits the rest: 'to kernel' (key press to",
-        "the update starting: the slider's message through the page, the server and the",
-        "kernel's queue), 'in kernel' (readout, artists, drawing, encoding, sending) and 'to",
-        "page' (the picture's message back through the server to ipympl). Medians of each.",
+        "values and fixed sizes read in the page), and to the first new picture: painted on",
+        "the explorer's canvas, or a picture drawn ahead decoded in the page. 'drawn ahead'",
+        "counts the presses answered by a picture drawn ahead, which the page switched to",
+        "without the kernel. 'in page' is the time from the picture's data reaching the page",
+        "(ipympl's message, or the image's blob) to its paint. For the presses whose picture",
+        "the kernel drew, its log of when each update began and when its picture left splits",
+        "the rest: 'to kernel' (key press to the update starting: the slider's message",
+        "through the page, the server and the kernel's queue), 'in kernel' (readout,",
+        "artists, drawing, encoding, sending) and 'to page' (the picture's message back",
+        "through the server to ipympl). Medians of each; '–' where no press had one.",
         load_note(),
         "",
         "| notebook | explorer | slider | presses | readout median (ms) | readout max (ms) "
-        "| picture median (ms) | picture max (ms) | to kernel | in kernel | to page "
-        "| in page |",
-        "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| picture median (ms) | picture max (ms) | drawn ahead | to kernel | in kernel "
+        "| to page | in page |",
+        "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
         split = [
@@ -347,7 +358,7 @@ def latency_table(rows: list[SliderTiming]) -> str:
         lines.append(
             f"| {r.notebook} | {r.explorer} | {r.slider} | {len(r.latencies)} "
             f"| {r.median:.1f} | {r.worst:.1f} | {statistics.median(r.pictures):.1f} "
-            f"| {max(r.pictures):.1f} | {' | '.join(split)} "
+            f"| {max(r.pictures):.1f} | {sum(r.ahead)} of {len(r.ahead)} | {' | '.join(split)} "
             f"| {statistics.median(r.arrivals):.1f} |"
         )
     return "\n".join(lines) + "\n"
