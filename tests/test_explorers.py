@@ -58,6 +58,7 @@ def test_dom_classes_and_parts(explorers, kind):
     assert isinstance(view, ipywidgets.Image) and "c1x1-figure" in box._dom_classes
     assert box in explorer.children and box.children[:2] == (view, deck)
     assert "c1x1-frames" in deck._dom_classes and deck.children[0] is explorer.frames.blank
+    assert deck.children[1:] == tuple(explorer.frames.stacks.values())
     assert bytes(view.value).startswith(PNG_SIGNATURE)  # Agg here, so the PNG fallback
     assert isinstance(explorer.fig, matplotlib.figure.Figure)
 

@@ -5,17 +5,16 @@ travels to the kernel and back and is decoded in the page: 80–190 ms on a 2-co
 So, once the learner pauses, an explorer draws the pictures each slider would show at its
 other stops (every option of a :class:`~conv1x1_viz.explorers.controls.Choice`, the stops
 near the handle of a :class:`~conv1x1_viz.explorers.controls.Whole`), all else as it is,
-and sends them as images. Each slider's images sit in an :class:`ipywidgets.Stack`
-whose ``selected_index`` follows the slider in the page (:func:`ipywidgets.jsdlink`):
-a key press switches the picture in the page itself, a few milliseconds later.
+and sends them as images. Each slider's images sit in a stack of cards (an
+:class:`ipywidgets.Tab`, its tab bar hidden) whose ``selected_index`` follows the slider in
+the page (:func:`ipywidgets.jsdlink`): a key press shows another card, a frame later.
 
 The stacks are held in one more stack, the *deck*, laid over the figure; its first card is
 empty and lets the figure show through (clicks and hovering always reach the figure). The
-kernel decides which card the deck shows: the stack of the slider that moved, when every
-image in it is of the present settings, else the empty card. A picture is never shown for
-settings other than the controls': an image whose settings went out of date is taken out
-of its stack (an empty card in its place, the figure showing through) before that stack is
-shown, and the figure itself is drawn on every change no image covers.
+kernel decides which card the deck shows: the stack of the slider that moved, or the empty
+card. A picture is never shown for settings other than the controls': a card is visible
+only while its picture is of the present settings (the figure shows through the others),
+and the figure itself is drawn on every change that no visible card answers.
 """
 
 from __future__ import annotations
@@ -28,6 +27,7 @@ from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 
 import ipywidgets
+import traitlets
 
 from conv1x1_viz import contract
 from conv1x1_viz.explorers.controls import Choice, Whole
@@ -38,13 +38,23 @@ __all__ = ["FRAMES_CSS", "FrameDeck"]
 #: The deck covers the figure but lets the mouse through to it, and a picture switched in
 #: it lays out nothing else on the page (it has the figure's size): rules that ipywidgets'
 #: layout cannot express, which an explorer carries in a hidden HTML widget.
-FRAMES_CSS = f".{contract.FRAMES} {{ pointer-events: none; contain: strict; }}"
+FRAMES_CSS = f"""
+.{contract.FRAMES} {{ pointer-events: none; contain: strict; }}
+.{contract.FRAMES} .lm-TabBar {{ display: none !important; }}
+.{contract.FRAMES} .widget-tab-contents {{
+  border: none !important; padding: 0 !important; background: transparent !important;
+  overflow: hidden !important;
+}}
+"""
 #: Seconds without a change before the slider being moved gets its missing pictures: a
 #: held key repeats about every 30 ms. Each picture delays the next message by 10–20 ms.
 PAUSE = 0.1
 #: Seconds without a change before the other sliders get theirs (each change of one
 #: slider makes the others' pictures out of date), and the figure is brought up to date.
 LONG_PAUSE = 0.6
+#: Stops on each side of another slider's handle that get pictures after a long rest: the
+#: page keeps every picture, so each one sent costs it work (the slider in use gets all).
+NEAR = 2
 #: Seconds between two pictures drawn ahead, in which the kernel takes messages.
 BETWEEN_STEPS = 0.005
 #: When any explorer in this kernel last changed (monotonic seconds): the long rest is
@@ -52,17 +62,43 @@ BETWEEN_STEPS = 0.005
 _last_change = [0.0]
 
 
+class _Cards(ipywidgets.Tab):
+    """A slider's cards: a tab panel whose page-set index the kernel does not echo back.
+
+    The page sets ``selected_index`` on every key press (:func:`ipywidgets.jsdlink`);
+    ipywidgets would send each value back to the page, which has no other view to keep
+    in step, at a cost the page pays while the learner waits for the readout.
+    """
+
+    selected_index = traitlets.CInt(allow_none=True, default_value=None).tag(
+        sync=True, echo_update=False
+    )
+
+
 @dataclass
 class _Slot:
-    """One stop of one slider: its image and the settings that image shows (None: none yet)."""
+    """One stop of one slider: its card, the image in it, and what that image shows.
 
-    image: ipywidgets.Image
+    ``settings`` is None until a picture is drawn; ``shown`` is whether the card was last
+    made visible (only a card whose picture is of the present settings is).
+    """
+
+    card: ipywidgets.Box
+    image: ipywidgets.Image | None = None
     settings: Hashable | None = None
+    shown: bool = False
 
 
 @dataclass
 class FrameDeck:
     """The stacks of pictures drawn ahead, one per slider, and the deck that shows one.
+
+    Every stack is an :class:`ipywidgets.Tab` (its tab bar hidden by :data:`FRAMES_CSS`)
+    with one card per stop, made once: a tab panel keeps every card in the page, so a
+    switch only shows another card, whose picture was loaded and decoded long before, and
+    its cards never change (a new card would disturb the index the slider sets). A card
+    holds its picture once one is drawn, and is visible only while that picture is of the
+    present settings.
 
     Parameters
     ----------
@@ -72,8 +108,8 @@ class FrameDeck:
         Their declarations.
     settings : callable
         ``settings(key, value)``: everything the picture depends on with control ``key`` at
-        ``value`` and the rest as they are, or ``None`` when that value would move another
-        control (the explorer keeps dependent controls valid).
+        ``value`` and the rest as they are (those ``key`` limits as they would follow), or
+        ``None`` when no picture should be drawn for that value.
     draw : callable
         ``draw(key, value)``: the figure's picture with ``key`` at ``value``, as Agg's RGBA
         buffer (the figure need not be left as the controls have it).
@@ -87,17 +123,17 @@ class FrameDeck:
 
     Attributes
     ----------
-    widget : ipywidgets.Stack
+    widget : ipywidgets.Tab
         The deck: an empty card, then one stack per slider.
-    stacks : dict of str to ipywidgets.Stack
-        Each slider's pictures, one card per stop, linked to the slider in the page.
+    stacks : dict of str to ipywidgets.Tab
+        Each slider's cards, one per stop, linked to the slider in the page.
     links : list of ipywidgets.DirectionalLink
         Those links: a slider's option index (or whole-number value) sets its stack's
         ``selected_index`` in the page.
     blank : ipywidgets.Box
-        The empty card, through which the figure shows.
-    slots : dict of str to dict of int to _Slot
-        The images drawn so far, by slider and stop index.
+        The deck's empty card, through which the figure shows.
+    slots : dict of str to list of _Slot
+        Each slider's stops, by index.
     drawn : int
         Pictures drawn ahead so far (for the benchmark and the tests).
     """
@@ -109,7 +145,7 @@ class FrameDeck:
     restore: Callable[[], None]
     css_size: Callable[[], tuple[float, float]]
     window: int = 8
-    widget: ipywidgets.Stack = field(init=False)
+    widget: ipywidgets.Tab = field(init=False)
     stacks: dict = field(init=False)
     links: list = field(init=False)
     blank: ipywidgets.Box = field(init=False)
@@ -118,17 +154,19 @@ class FrameDeck:
 
     def __post_init__(self) -> None:  # noqa: D105 - builds the widgets described above
         self.blank = ipywidgets.Box()
-        self.stacks = {}
-        self.links = []
+        self.stacks, self.slots, self.links = {}, {}, []
         for key, control in self.controls.items():
             if not isinstance(control, Whole | Choice):
                 continue
-            stack = ipywidgets.Stack([self.blank] * self._stops(key))
+            stops = len(control.options) if isinstance(control, Choice) else control.high + 1
+            self.slots[key] = [
+                _Slot(ipywidgets.Box(layout={"visibility": "hidden"})) for _ in range(stops)
+            ]
+            stack = _Cards([slot.card for slot in self.slots[key]])
             link = (self.sliders[key], self._trait(key)), (stack, "selected_index")
             self.links.append(ipywidgets.jsdlink(*link))
             self.stacks[key] = stack
-        self.slots = {key: {} for key in self.stacks}
-        self.widget = ipywidgets.Stack([self.blank, *self.stacks.values()], selected_index=0)
+        self.widget = ipywidgets.Tab([self.blank, *self.stacks.values()], selected_index=0)
         self.widget.add_class(contract.FRAMES)
         self._previous: Hashable | None = None
         self._changed_at = 0.0
@@ -141,60 +179,61 @@ class FrameDeck:
         """Name the slider's trait that is its stack's index: an option's index, or the value."""
         return "index" if isinstance(self.controls[key], Choice) else "value"
 
-    def _stops(self, key: str) -> int:
-        """How many cards the stack of ``key`` needs, so that every index the page sets exists."""
+    def _value_at(self, key: str, index: int) -> object | None:
+        """Return the value at stop ``index`` of slider ``key`` now, or None if it has none."""
+        slider = self.sliders[key]
         if isinstance(self.controls[key], Choice):
-            return len(self.sliders[key].options)
-        return self.controls[key].high + 1
+            return slider.options[index][1] if index < len(slider.options) else None
+        return index if slider.min <= index <= slider.max else None
 
     def _values(self, key: str) -> dict[int, object]:
         """Map index to value for the stops that get a picture: every option, or the window."""
         slider = self.sliders[key]
         if isinstance(self.controls[key], Choice):
             return {i: value for i, (_, value) in enumerate(slider.options)}
-        low, high = (
-            max(slider.min, slider.value - self.window),
-            min(slider.max, slider.value + self.window),
-        )
+        low = max(slider.min, slider.value - self.window)
+        high = min(slider.max, slider.value + self.window)
         return {v: v for v in range(low, high + 1)}
 
     def _index(self, key: str) -> int:
         return getattr(self.sliders[key], self._trait(key))
 
-    def _fresh(self, key: str, index: int, value: object) -> bool:
-        slot = self.slots[key].get(index)
+    def _fresh(self, key: str, index: int) -> bool:
+        """Whether stop ``index`` of ``key`` holds a picture of the present settings."""
+        slot, value = self.slots[key][index], self._value_at(key, index)
         return (
-            slot is not None
+            value is not None
             and slot.settings is not None
             and slot.settings == self.settings(key, value)
         )
 
     # -- the page's side: what the deck shows ---------------------------------------------
 
-    def _cards(self, key: str) -> list:
-        values = self._values(key)
-        cards = [self.blank] * self._stops(key)
-        for index, value in values.items():
-            if index < len(cards) and self._fresh(key, index, value):
-                cards[index] = self.slots[key][index].image
-        return cards
+    def _refresh_cards(self, key: str) -> bool:
+        """Make visible exactly the cards of ``key`` whose picture is up to date.
+
+        Returns whether the card at the slider's stop is one of them.
+        """
+        for index, slot in enumerate(self.slots[key]):
+            fresh = self._fresh(key, index)
+            if slot.shown != fresh:
+                slot.card.layout.visibility = "visible" if fresh else "hidden"
+                slot.shown = fresh
+        return self.slots[key][self._index(key)].shown
 
     def _show(self, key: str | None) -> bool:
-        """Show the stack of ``key`` with only up-to-date pictures, or the empty card.
+        """Show the stack of ``key``, only its up-to-date pictures visible, or the empty card.
 
         Returns whether the picture of the present settings is among them.
         """
         if key is None:
             self.widget.selected_index = 0
             return False
-        stack = self.stacks[key]
-        cards = self._cards(key)
-        if list(stack.children) != cards:
-            stack.children = cards
+        ready = self._refresh_cards(key)
         position = 1 + list(self.stacks).index(key)
         if self.widget.selected_index != position:
             self.widget.selected_index = position
-        return cards[self._index(key)] is not self.blank
+        return ready
 
     def follow(self, settings: Hashable) -> bool:
         """Show the picture of ``settings`` (all the explorer's state), if one is drawn.
@@ -207,31 +246,31 @@ class FrameDeck:
         card: False.
         """
         self._changed_at = _last_change[0] = time.monotonic()
-        for key, stack in self.stacks.items():  # options changed: every index must exist
-            if len(stack.children) != self._stops(key):
-                stack.children = self._cards(key)
         before = dict(self._previous[0]) if self._previous is not None else {}
         self._previous = settings
         moved = [k for k, v in settings[0] if k in self.stacks and before.get(k, v) != v]
         moved.sort(key=lambda k: k != self.shown())  # the stack shown first
-        ready = [k for k in moved if self._fresh(k, self._index(k), self.sliders[k].value)]
+        ready = [k for k in moved if self._fresh(k, self._index(k))]
         shown = self._show((ready or moved or [None])[0])
         self.figure_behind = self.figure_behind or shown
         return shown
 
     # -- the kernel's side: drawing ahead -------------------------------------------------
 
-    def missing(self, keys: Iterable[str] | None = None) -> list:
+    def missing(self, keys: Iterable[str] | None = None, near: int | None = None) -> list:
         """List the stops without an up-to-date picture, ``(key, index, value)``, nearest first.
 
-        Only those of the sliders ``keys`` (default: all).
+        Only those of the sliders ``keys`` (default: all), within ``near`` stops of each
+        handle if given.
         """
         todo = []
         for key in self.stacks if keys is None else keys:
             here = self._index(key)
             for index, value in self._values(key).items():
                 distance = abs(index - here)
-                if self.settings(key, value) is not None and not self._fresh(key, index, value):
+                if near is not None and distance > near:
+                    continue
+                if self.settings(key, value) is not None and not self._fresh(key, index):
                     todo.append((distance, key, index, value))
         return [(key, index, value) for _, key, index, value in sorted(todo, key=lambda t: t[0])]
 
@@ -244,22 +283,25 @@ class FrameDeck:
         start = time.perf_counter()
         todo = self.missing() if todo is None else todo
         done = 0
+        touched = set()
         for key, index, value in todo:
             if budget is not None and done and time.perf_counter() - start > budget:
                 break
-            slot = self.slots[key].get(index)
-            if slot is None:
+            slot = self.slots[key][index]
+            if slot.image is None:
                 width, height = self.css_size()
                 layout = {"width": f"{width:g}px", "height": f"{height:g}px"}
-                slot = self.slots[key][index] = _Slot(ipywidgets.Image(format="png", layout=layout))
+                slot.image = ipywidgets.Image(format="png", layout=layout)
+                slot.card.children = (slot.image,)
             slot.image.value = _png(self.draw(key, value))
             slot.settings = self.settings(key, value)
+            touched.add(key)
             self.drawn += 1
             done += 1
         if done:
             self.restore()
-            if self.shown() is not None:
-                self._show(self.shown())
+        for key in touched:
+            self._refresh_cards(key)
         return done
 
     def shown(self) -> str | None:
@@ -273,8 +315,8 @@ class FrameDeck:
         :data:`PAUSE` seconds after the last change, the stops of the slider being moved
         that lack a picture are drawn. After :data:`LONG_PAUSE` seconds without a change to
         any explorer (the learner turns to another control), ``catch_up`` brings the figure
-        up to date if pictures were shown in its place, and the other sliders get theirs,
-        the stops next to each handle first.
+        up to date if pictures were shown in its place, and the other sliders get the
+        :data:`NEAR` stops around their handles (the rest once the learner moves them).
         Each step holds ``lock``, the explorer's, and lets messages in between. Outside an
         event loop (tests, scripts) nothing is scheduled: call :meth:`draw_ahead`.
         """
@@ -303,7 +345,7 @@ class FrameDeck:
                 elif self.figure_behind:
                     catch_up()
                     loop.call_later(BETWEEN_STEPS, step)
-                elif rest := self.missing(others):
+                elif rest := self.missing(others, NEAR):
                     self.draw_ahead(rest, budget=0)
                     loop.call_later(BETWEEN_STEPS, step)
                 else:

@@ -238,8 +238,9 @@ def drive_slider(
         latencies.append(hits[0] - timing["key"])
         painted = await_picture(page, where, f"press {press + 1} on {key}")
         pictures.append(painted["images"][0] - painted["key"])
-        arrivals.append(painted["images"][0] - painted["messages"][0])
         ahead.append(painted["images"][0] in painted["frames"])
+        arrived = painted["switches"] if ahead[-1] else painted["messages"]
+        arrivals.append(painted["images"][0] - arrived[0])
         times = None if ahead[-1] else kernel_times(painted)
         if times:
             kernel.append(times)
@@ -287,6 +288,7 @@ def await_picture(page, where: str, action: str, timeout_s: float = 10, quiet_ms
     timing = call(page, "timing")
     timing["images"] = [t for t in timing["images"] if t >= timing["key"]]
     timing["frames"] = [t for t in timing["frames"] if t >= timing["key"]]
+    timing["switches"] = [t for t in timing["switches"] if t >= timing["key"]]
     timing["messages"] = [t for t in timing["messages"] if t >= timing["key"]] or [
         timing["images"][0]
     ]
@@ -334,11 +336,12 @@ def latency_table(rows: list[SliderTiming]) -> str:
         "the page, from the keydown event: to the first change of the readout that shows the",
         "expected counts (computed with conv1x1_viz.conv_params and conv_macs from the slider",
         "values and fixed sizes read in the page), and to the first new picture: painted on",
-        "the explorer's canvas, or a picture drawn ahead decoded in the page. 'drawn ahead'",
+        "the explorer's canvas, or a picture drawn ahead shown by the page. 'drawn ahead'",
         "counts the presses answered by a picture drawn ahead, which the page switched to",
-        "without the kernel. 'in page' is the time from the picture's data reaching the page",
-        "(ipympl's message, or the image's blob) to its paint. For the presses whose picture",
-        "the kernel drew, its log of when each update began and when its picture left splits",
+        "without the kernel; that picture counts once the page painted the frame after the",
+        "switch. 'in page' is the time from the picture's data reaching the page (ipympl's",
+        "message), or from the switch, to the paint. For the presses whose picture the",
+        "kernel drew, its log of when each update began and when its picture left splits",
         "the rest: 'to kernel' (key press to the update starting: the slider's message",
         "through the page, the server and the kernel's queue), 'in kernel' (readout,",
         "artists, drawing, encoding, sending) and 'to page' (the picture's message back",

@@ -21,6 +21,9 @@
     }
   };
   t.figureDrawn = (f) => [...f.querySelectorAll('canvas')].some(t.canvasDrawn);
+  // Whether the learner can see an image: laid out and visible. An explorer keeps the
+  // pictures it drew ahead in hidden cards, each loaded again whenever it is redrawn.
+  t.imageShown = (i) => i.offsetParent !== null && getComputedStyle(i).visibility !== 'hidden';
 
   // What is still on its way: widgets loading, figures not drawn, images loading.
   t.pending = () => {
@@ -32,7 +35,7 @@
     for (const f of nb.querySelectorAll('.jupyter-matplotlib-figure'))
       if (!t.figureDrawn(f)) pending.push('figure not drawn');
     for (const i of nb.querySelectorAll('img'))
-      if (!i.complete) pending.push('image loading');
+      if (t.imageShown(i) && !i.complete) pending.push('image loading');
     return pending;
   };
 
@@ -68,7 +71,7 @@
         widgetLoading: outputs.filter((s) => s.includes('Loading widget...')),
         errorWidgets: q('.jupyter-widgets-error-widget').length,
         explorerErrors: q(sel.errors).map(text).filter((s) => s.length > 0),
-        images: q('.jp-OutputArea-output img').map(
+        images: q('.jp-OutputArea-output img').filter(t.imageShown).map(
           (i) => ({ok: i.complete && i.naturalWidth > 0, w: i.naturalWidth})),
         widgets: q('.jp-OutputArea-output .jupyter-widgets')
           .filter((w) => !w.classList.contains('jupyter-widgets-error-widget')).length,

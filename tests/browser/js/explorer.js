@@ -57,19 +57,6 @@
       if (st && st.figure && st.figure.contains(this.canvas)) st.images.push(performance.now());
       return result;
     };
-    // A picture drawn ahead (an <img> the deck over the canvas switches to) counts once
-    // decoded: its element is new, or its source changed, when the page switches to it.
-    document.addEventListener('load', (event) => {
-      const st = t.latency;
-      const img = event.target;
-      if (st && st.figure && img instanceof HTMLImageElement && st.figure.contains(img)) {
-        const loaded = performance.now();
-        img.decode().catch(() => null).then(() => {
-          st.images.push(loaded);
-          st.frames.push(loaded);
-        });
-      }
-    }, true);
     const makeUrl = URL.createObjectURL;
     URL.createObjectURL = function (blob) {
       const st = t.latency;
@@ -78,16 +65,55 @@
     };
   }
 
+  // The picture drawn ahead that the page shows over the canvas, if any: the one <img> in
+  // the figure that is laid out and visible (the others sit in hidden cards, or in cards
+  // made invisible because their picture is out of date).
+  const shownFrame = (figure) =>
+    [...figure.querySelectorAll('img')].find(
+      (x) => x.offsetParent !== null && getComputedStyle(x).visibility !== 'hidden') || null;
+
+  // A picture drawn ahead counts from when the page switched to it (`switches`) to the end
+  // of the next frame the page painted (`images`, `frames`): it was decoded and sent long
+  // before, so the page only shows another card.
+  const watchFrames = (st) => {
+    st.shown = shownFrame(st.figure);
+    st.shownSrc = st.shown && st.shown.src;
+    st.frameObserver = new MutationObserver(() => {
+      const img = shownFrame(st.figure);
+      if (!img || (img === st.shown && img.src === st.shownSrc)) {
+        st.shown = img;
+        return;
+      }
+      st.shown = img;
+      st.shownSrc = img.src;
+      st.switches.push(performance.now());
+      const painted = () => requestAnimationFrame(() => setTimeout(() => {
+        const now = performance.now();
+        st.images.push(now);
+        st.frames.push(now);
+      }, 0));
+      if (img.complete) painted();
+      else img.addEventListener('load', () => img.decode().catch(() => null).then(painted),
+                                {once: true});
+    });
+    st.frameObserver.observe(st.figure,
+      {subtree: true, childList: true, attributes: true,
+       attributeFilter: ['class', 'src', 'style']});
+  };
+
   // Record every change of `readout`, the pictures that reach `figure` (an element holding
   // the explorer's canvas) and the time of the last keydown, with performance.now().
   t.observeReadout = (readout, figure) => {
     const st = (t.latency = t.latency || {});
     if (st.observer) st.observer.disconnect();
+    if (st.frameObserver) st.frameObserver.disconnect();
     st.events = [];
     st.images = [];
     st.frames = [];
+    st.switches = [];
     st.messages = [];
     st.figure = figure || null;
+    if (st.figure) watchFrames(st);
     st.lastKey = null;
     st.observer = new MutationObserver(() => {
       st.events.push([performance.now(), readout.innerText]);
@@ -103,11 +129,13 @@
     t.latency.events = [];
     t.latency.images = [];
     t.latency.frames = [];
+    t.latency.switches = [];
     t.latency.messages = [];
     t.latency.lastKey = null;
   };
   t.timing = () => ({key: t.latency.lastKey, events: t.latency.events,
                      images: t.latency.images, frames: t.latency.frames,
+                     switches: t.latency.switches,
                      messages: t.latency.messages,
                      origin: performance.timeOrigin});
   // Whether a picture was painted after the last key press (and none for `quietMs` since).
@@ -120,8 +148,7 @@
   // The figure's picture as the learner sees it, as a PNG data URL: the picture drawn
   // ahead that covers the canvas, if one does, else the canvas.
   t.figurePicture = (figure) => {
-    const img = [...figure.querySelectorAll('img')].find(
-      (x) => x.naturalWidth > 0 && x.offsetParent !== null);
+    const img = shownFrame(figure);
     if (img) {
       const c = document.createElement('canvas');
       c.width = img.naturalWidth;
