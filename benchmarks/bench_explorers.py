@@ -22,10 +22,16 @@ range and min–max) of
 
 The second table breaks each explorer's full update into its steps (medians of the
 explorer's own :attr:`~conv1x1_viz.explorers.Explorer.timings`): readout, artists,
-drawing, encoding and sending. The explorers run on the ipympl backend, as in
-JupyterLab, with no page attached: the picture is encoded but sent nowhere. What the
-page adds (the messages, decoding, drawing on the canvas) is measured by the browser
-tests (``artifacts/latency.md``).
+drawing, encoding and sending.
+
+The third is about pictures drawn ahead (:mod:`conv1x1_viz.explorers.frames`): what
+one costs the kernel (drawn without sending, encoded as a full-colour PNG), its size,
+how many a slider's stops take, and what the kernel does on a key press the page answers
+with one (readout, and showing the slider's cards: no drawing).
+
+The explorers run on the ipympl backend, as in JupyterLab, with no page attached: the
+picture is encoded but sent nowhere. What the page adds (the messages, decoding,
+drawing on the canvas) is measured by the browser tests (``artifacts/latency.md``).
 
 Besides wall-clock time, each in-process row gives the median CPU time of this
 process, which hardly changes when other programs compete for the CPUs.
@@ -156,6 +162,37 @@ def bench_full_redraw(name: str, repeats: int) -> Samples:
     return timed(repeats, lambda _: None, lambda _: explorer.fig.canvas.draw())
 
 
+def bench_ahead(name: str, key: str, repeats: int) -> tuple[Samples, Samples, int, float]:
+    """Time pictures drawn ahead, and key presses answered by one; count and size them."""
+    explorer, _ = _explorer(name)
+    deck = explorer.frames
+    todo = cycle(deck.missing([key]))
+    count = len(deck.missing([key]))
+
+    def draw_one(_: int) -> None:
+        deck.slots[key][0].settings = None  # forget one, so that there is one to draw
+        deck.draw_ahead([next(todo)])
+
+    drawing = timed(repeats, lambda _: None, draw_one)
+    deck.draw_ahead(deck.missing([key]))
+    kib = statistics.median(
+        len(slot.image.value) / 1024 for slot in deck.slots[key] if slot.image is not None
+    )
+    slider = explorer.sliders[key]
+    stops = [deck._value_at(key, i) for i in deck._values(key)]
+    sequence = cycle([v for v in stops if v is not None])
+    answered = []
+
+    def press(_: int) -> None:
+        slider.value = next(sequence)
+        answered.append(explorer.timings.get("frame", 0.0))
+
+    pressing = timed(repeats, lambda _: None, press)
+    if sum(answered) < len(answered) or explorer.errors.outputs:
+        raise RuntimeError(f"{name}: a press was not answered by a picture drawn ahead")
+    return drawing, pressing, count, kib
+
+
 def bench_import(runs: int) -> tuple[list[float], list[float]]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     inside, wall = [], []
@@ -230,6 +267,17 @@ def main() -> None:
         rows.append(row(f"whole-figure redraw: {name}", wall, 1e3, "ms", None, cpu))
         cells = " | ".join(f"{steps[step]:.2f} ms" for step in STEPS)
         breakdown.append(f"| {name} | {cells} | {kib:.1f} KiB |")
+    ahead = [
+        "| explorer (slider) | one picture drawn ahead | its size | stops | "
+        "key press answered by one (kernel) |",
+        "| --- | ---: | ---: | ---: | ---: |",
+    ]
+    for name, key in updates:
+        (wall, _), (press, _), count, kib = bench_ahead(name, key, args.repeats)
+        ahead.append(
+            f"| {name} (`{key}`) | {statistics.median(wall) * 1e3:.1f} ms | {kib:.1f} KiB "
+            f"| {count} | {statistics.median(press) * 1e3:.2f} ms |"
+        )
     inside, wall = bench_import(args.imports)
     rows.append(row("`import conv1x1_viz`, fresh process", inside, 1.0, "s", IMPORT_TARGET_S))
     rows.append(row("whole `python -c 'import conv1x1_viz'`", wall, 1.0, "s", None))
@@ -242,6 +290,8 @@ def main() -> None:
     print("\n".join(rows))
     print("\nWhere a full update's time goes (medians):\n")
     print("\n".join(breakdown))
+    print("\nPictures drawn ahead (medians):\n")
+    print("\n".join(ahead))
     if load > (os.cpu_count() or 1):
         print(
             "\nThe machine was busier than it has CPUs: wall-clock times include waiting "

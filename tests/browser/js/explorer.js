@@ -45,16 +45,26 @@
       readout.innerText !== a.beforeText && t.kernelIdle();
   };
 
+  // The picture drawn ahead that the page shows over the canvas, if any: the one <img> in
+  // the figure that is laid out and visible (the others sit in hidden cards, or in cards
+  // made invisible because their picture is out of date).
+  const shownFrame = (figure) =>
+    [...figure.querySelectorAll('img')].find(
+      (x) => x.offsetParent !== null && getComputedStyle(x).visibility !== 'hidden') || null;
+
   // When a new picture reaches the page: ipympl turns each PNG it receives into a blob URL
-  // (`messages`), then paints the decoded picture on the figure's canvas (`images`). Both
-  // are recorded for the figure being watched (`t.latency.figure`), with performance.now().
+  // (`messages`), then paints the decoded picture on the figure's canvas (`images`), which
+  // the learner sees unless a picture drawn ahead covers it. Both are recorded for the
+  // figure being watched (`t.latency.figure`), with performance.now().
   if (!t.picturesPatched) {
     t.picturesPatched = true;
     const paint = CanvasRenderingContext2D.prototype.drawImage;
     CanvasRenderingContext2D.prototype.drawImage = function (...args) {
       const st = t.latency;
       const result = paint.apply(this, args);
-      if (st && st.figure && st.figure.contains(this.canvas)) st.images.push(performance.now());
+      // Only while the canvas shows: under a picture drawn ahead, it is caught up unseen.
+      if (st && st.figure && st.figure.contains(this.canvas) && !shownFrame(st.figure))
+        st.images.push(performance.now());
       return result;
     };
     const makeUrl = URL.createObjectURL;
@@ -64,13 +74,6 @@
       return makeUrl.call(this, blob);
     };
   }
-
-  // The picture drawn ahead that the page shows over the canvas, if any: the one <img> in
-  // the figure that is laid out and visible (the others sit in hidden cards, or in cards
-  // made invisible because their picture is out of date).
-  const shownFrame = (figure) =>
-    [...figure.querySelectorAll('img')].find(
-      (x) => x.offsetParent !== null && getComputedStyle(x).visibility !== 'hidden') || null;
 
   // A picture drawn ahead counts from when the page switched to it (`switches`) to the end
   // of the next frame the page painted (`images`, `frames`): it was decoded and sent long
