@@ -19,21 +19,21 @@ def test_channel_mixing_computes_and_draws_the_product(ax, rng):
     artists = draw_channel_mixing(x, w, highlight=1, ax=ax)
     expected = conv2d_reference(x.reshape(1, 1, 5), w.reshape(1, 1, 5, 3))[0, 0]
     np.testing.assert_allclose(artists.y, expected)
-    np.testing.assert_allclose(artists.weight_image.get_array(), w.T)  # one row per output
-    np.testing.assert_allclose(artists.x_image.get_array(), x[np.newaxis])
-    np.testing.assert_allclose(artists.y_image.get_array(), expected[:, np.newaxis])
-    assert artists.weight_image.get_extent() == [0.0, 5.0, 0.0, 3.0]
+    np.testing.assert_allclose(artists.images["weights"].get_array(), w.T)  # one row per output
+    np.testing.assert_allclose(artists.images["x"].get_array(), x[np.newaxis])
+    np.testing.assert_allclose(artists.images["y"].get_array(), expected[:, np.newaxis])
+    assert artists.images["weights"].get_extent() == [0.0, 5.0, 0.0, 3.0]
     assert artists.sum_text.get_text().startswith("y[1] = ")
     assert artists.sum_text.get_text().endswith(f"{expected[1]:.2f}".replace("-", "−"))
 
 
 def test_channel_mixing_highlights_the_row_behind_an_output(ax, rng):
     artists = draw_channel_mixing(rng.normal(size=4), rng.normal(size=(4, 6)), highlight=0, ax=ax)
-    assert artists.row_box.get_xy() == (0.0, 5.0)  # output 0: the top row
-    assert artists.row_box.get_width() == 4.0
+    assert artists.boxes["weights"].get_xy() == (0.0, 5.0)  # output 0: the top row
+    assert artists.boxes["weights"].get_width() == 4.0
     artists.update(rng.normal(size=4), rng.normal(size=(4, 6)), highlight=4)
-    assert artists.row_box.get_xy() == (0.0, 1.0)
-    assert artists.y_box.get_xy()[1] == artists.row_box.get_xy()[1]
+    assert artists.boxes["weights"].get_xy() == (0.0, 1.0)
+    assert artists.boxes["y"].get_xy()[1] == artists.boxes["weights"].get_xy()[1]
 
 
 @pytest.mark.parametrize(
@@ -54,14 +54,14 @@ def test_channel_mixing_stops_printing_values_for_big_matrices(ax, rng):
     artists = draw_channel_mixing(rng.normal(size=4), rng.normal(size=(4, 3)), ax=ax)
     artists.update(rng.normal(size=64), rng.normal(size=(64, 32)))
     assert not any(t.get_visible() for t in artists.values)
-    assert artists.weight_image.get_array().shape == (32, 64)
+    assert artists.images["weights"].get_array().shape == (32, 64)
 
 
 def test_channel_mixing_fixed_colour_limits(ax):
     artists = draw_channel_mixing([1.0, -2.0], [[1.0], [3.0]], x_limit=4.0, weight_limit=5.0, ax=ax)
-    assert artists.x_image.get_clim() == (-4.0, 4.0)
-    assert artists.weight_image.get_clim() == (-5.0, 5.0)
-    assert artists.y_image.get_clim() == (-5.0, 5.0)  # fitted: |1·1 + (−2)·3| = 5
+    assert artists.images["x"].get_clim() == (-4.0, 4.0)
+    assert artists.images["weights"].get_clim() == (-5.0, 5.0)
+    assert artists.images["y"].get_clim() == (-5.0, 5.0)  # fitted: |1·1 + (−2)·3| = 5
 
 
 @pytest.mark.parametrize(
@@ -88,7 +88,7 @@ def test_channel_mixing_weights_get_a_colour_scale(ax, rng):
     artists = draw_channel_mixing(
         rng.normal(size=4), rng.normal(size=(4, 3)), ax=ax, weight_limit=2.0, colorbar=True
     )
-    assert artists.colorbar.mappable is artists.weight_image
+    assert artists.colorbar.mappable is artists.images["weights"]
     assert artists.colorbar.vmin == -2.0 and artists.colorbar.vmax == 2.0
     with pytest.raises(ValueError, match="colorbar needs a fixed weight_limit"):
         draw_channel_mixing(rng.normal(size=4), rng.normal(size=(4, 3)), ax=ax, colorbar=True)

@@ -115,7 +115,7 @@ def test_mixing_explorer_follows_the_pixel():
     explorer.sliders["row"].value = 5
     explorer.sliders["col"].value = 30
     np.testing.assert_allclose(
-        explorer.mixing.x_image.get_array(), explorer.features[5, 30][np.newaxis]
+        explorer.mixing.images["x"].get_array(), explorer.features[5, 30][np.newaxis]
     )
     assert explorer.cross[0].get_ydata()[0] == 5 and explorer.cross[1].get_xdata()[0] == 30
     assert "Pixel (5, 30)" in readout_text(explorer)
@@ -131,8 +131,8 @@ def test_mixing_explorer_output_slider_follows_c_out():
     explorer.sliders["output"].value = 7
     explorer.sliders["filters"].value = 3
     assert explorer.sliders["output"].max == 2 and explorer.sliders["output"].value == 2
-    assert explorer.mixing.weight_image.get_array().shape == (3, explorer.features.shape[2])
-    assert explorer.mixing.row_box.get_xy()[1] == 0.0  # output 2 of 3: the bottom row
+    assert explorer.mixing.images["weights"].get_array().shape == (3, explorer.features.shape[2])
+    assert explorer.mixing.boxes["weights"].get_xy()[1] == 0.0  # output 2 of 3: the bottom row
     text = readout_text(explorer)
     c_in = explorer.features.shape[2]
     assert f"1·1·{c_in}·3 = {c_in * 3}" in text

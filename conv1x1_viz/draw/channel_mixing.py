@@ -59,11 +59,12 @@ class ChannelMixingArtists:
     ----------
     ax : matplotlib.axes.Axes
         Where they are drawn.
-    x_image, weight_image, y_image : matplotlib.image.AxesImage
-        The pixel's channel values (a row), the ``C_out × C_in`` weights (one row per
-        output) and the outputs (a column).
-    x_box, row_box, y_box : matplotlib.patches.Rectangle
-        Highlights: the input row, the highlighted output's weights and that output.
+    images : dict of str to matplotlib.image.AxesImage
+        ``"x"``: the pixel's channel values (a row); ``"weights"``: the
+        ``C_out × C_in`` weights (one row per output); ``"y"``: the outputs (a column).
+    boxes : dict of str to matplotlib.patches.Rectangle
+        Highlights, keyed like ``images``: the input row, the highlighted output's row
+        of weights and that output.
     term_boxes : tuple of two matplotlib.patches.Rectangle
         Around one term of a sum, ``x[i]`` and ``W[i, j]``, when one is shown
         (:meth:`show_term`); hidden otherwise.
@@ -90,12 +91,8 @@ class ChannelMixingArtists:
     """
 
     ax: Axes
-    x_image: AxesImage
-    weight_image: AxesImage
-    y_image: AxesImage
-    x_box: Rectangle
-    row_box: Rectangle
-    y_box: Rectangle
+    images: dict[str, AxesImage]
+    boxes: dict[str, Rectangle]
     term_boxes: tuple[Rectangle, Rectangle]
     titles: dict[str, Text]
     sum_text: Text
@@ -130,19 +127,17 @@ class ChannelMixingArtists:
         y = conv1x1(x.reshape(1, 1, c_in), w)[0, 0]
         layout = mixing_layout(c_in, c_out)
 
-        for image, data, extent, key in (
-            (self.x_image, x[np.newaxis, :], layout.x_extent, "x"),
-            (self.weight_image, w.T, layout.weight_extent, "weights"),
-            (self.y_image, y[:, np.newaxis], layout.y_extent, "y"),
+        for key, data, extent, bounds in (
+            ("x", x[np.newaxis, :], layout.x_extent, layout.x_box),
+            ("weights", w.T, layout.weight_extent, layout.row_boxes[highlight]),
+            ("y", y[:, np.newaxis], layout.y_extent, layout.y_boxes[highlight]),
         ):
             limit = self.limits.get(key) or _symmetric_limit(data)
+            image = self.images[key]
             image.set_data(data)
             image.set_extent(extent)
             image.set_clim(-limit, limit)
-
-        self.x_box.set_bounds(*layout.x_box)
-        self.row_box.set_bounds(*layout.row_boxes[highlight])
-        self.y_box.set_bounds(*layout.y_boxes[highlight])
+            self.boxes[key].set_bounds(*bounds)
 
         where = f"pixel ({pixel[0]}, {pixel[1]})" if pixel is not None else "one pixel"
         x0, x1, y0, y1 = layout.bounds
@@ -329,12 +324,9 @@ def draw_channel_mixing(
     fs = s["fontsize"]
     artists = ChannelMixingArtists(
         ax=ax,
-        x_image=image(),
-        weight_image=image(),
-        y_image=image(),
-        x_box=box(1.2),
-        row_box=box(2.2),
-        y_box=box(2.2),
+        # Images first, then boxes, each x, weights, y: artists_of and ties in zorder follow it.
+        images={key: image() for key in ("x", "weights", "y")},
+        boxes={key: box(lw) for key, lw in (("x", 1.2), ("weights", 2.2), ("y", 2.2))},
         term_boxes=(term_box(), term_box()),
         titles={
             "x": _text(ax, 0, 0, ha="left", va="bottom", fontsize=fs),
@@ -350,5 +342,5 @@ def draw_channel_mixing(
     if colorbar:
         if weight_limit is None:
             raise ValueError("colorbar needs a fixed weight_limit")
-        artists.colorbar = colour_bar(ax, artists.weight_image, label="weight")
+        artists.colorbar = colour_bar(ax, artists.images["weights"], label="weight")
     return artists
