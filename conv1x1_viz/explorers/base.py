@@ -400,9 +400,12 @@ class Explorer(ipywidgets.VBox):
             return self.blitter.draw()
 
     def _restore_figure(self) -> None:
-        """Put the figure's artists and pixels back as the controls have them (nothing sent)."""
+        """Put the figure's artists back as the controls have them (nothing drawn or sent).
+
+        Its pixels may still hold a picture drawn ahead: every path to the page draws
+        first (a blit, or a whole draw when the page asks for one).
+        """
         self.update_figure()
-        self.blitter.draw()
 
     def _on_view_message(self, widget: Any, content: Any, buffers: Any) -> None:
         """Start drawing ahead once a page shows the figure (ipympl says it is initialized).

@@ -114,7 +114,8 @@ class FrameDeck:
         ``draw(key, value)``: the figure's picture with ``key`` at ``value``, as Agg's RGBA
         buffer (the figure need not be left as the controls have it).
     restore : callable
-        Puts the figure back as the controls have it, after pictures were drawn ahead.
+        Puts the figure's artists back as the controls have them, after pictures were
+        drawn ahead.
     css_size : callable
         The figure's size on the page, ``(width, height)`` in CSS pixels: each image is
         shown at that size, over the figure (a high-density screen gets more pixels).
