@@ -64,7 +64,7 @@
       const result = paint.apply(this, args);
       // Only while the canvas shows: under a picture drawn ahead, it is caught up unseen.
       if (st && st.figure && st.figure.contains(this.canvas) && !shownFrame(st.figure))
-        st.images.push(performance.now());
+        t.pictureShown(st, performance.now());
       return result;
     };
     const makeUrl = URL.createObjectURL;
@@ -92,7 +92,7 @@
       st.switches.push(performance.now());
       const painted = () => requestAnimationFrame(() => setTimeout(() => {
         const now = performance.now();
-        st.images.push(now);
+        t.pictureShown(st, now);
         st.frames.push(now);
       }, 0));
       if (img.complete) painted();
@@ -128,17 +128,25 @@
       document.addEventListener('keydown', st.keyListener, true);
     }
   };
+  // Record a picture shown at `now`; with `keepPictures` set, also what it shows (a PNG
+  // data URL, taken after this paint), so that a test can tell when the final one came.
+  t.pictureShown = (st, now) => {
+    st.images.push(now);
+    if (st.keepPictures) setTimeout(() => { st.pictures.push([now, t.figurePicture(st.figure)]); }, 0);
+  };
+  t.keepPictures = (on) => { t.latency.keepPictures = on; t.latency.pictures = []; };
   t.resetTiming = () => {
     t.latency.events = [];
     t.latency.images = [];
     t.latency.frames = [];
     t.latency.switches = [];
+    t.latency.pictures = [];
     t.latency.messages = [];
     t.latency.lastKey = null;
   };
   t.timing = () => ({key: t.latency.lastKey, events: t.latency.events,
                      images: t.latency.images, frames: t.latency.frames,
-                     switches: t.latency.switches,
+                     switches: t.latency.switches, pictures: t.latency.pictures || [],
                      messages: t.latency.messages,
                      origin: performance.timeOrigin});
   // Whether a picture was painted after the last key press (and none for `quietMs` since).
