@@ -14,6 +14,9 @@ declared through :mod:`~conv1x1_viz.explorers.controls`:
 - :class:`BottleneckExplorer`: a direct k×k layer against a 1×1 reduction first;
 - :class:`ReconstructionExplorer`: how much a 1×1 layer to k maps can keep;
 - :class:`SeparableExplorer`: standard, grouped and depthwise separable layers.
+
+Each draws the pictures its sliders would show ahead, for the page to switch to as they
+move (:mod:`~conv1x1_viz.explorers.frames`, :mod:`~conv1x1_viz.explorers.ahead`).
 """
 
 from conv1x1_viz.explorers.base import Explorer

@@ -15,7 +15,10 @@ The contract for a new explorer (see :mod:`conv1x1_viz.explorers.param` for a sh
    :meth:`~Explorer.animated_artists` (list every artist a control changes: only those
    are redrawn on a tick, and a test checks that the result equals a full draw);
 4. optionally :meth:`~Explorer.fixed_sizes` (sizes the readout depends on that no control
-   sets) and :meth:`~Explorer._sync_limits` (keep dependent controls valid).
+   sets), :meth:`~Explorer.limits` (what some controls allow others, kept valid on the
+   page and followed in the pictures drawn ahead) and :meth:`~Explorer.picture_state`
+   with :meth:`~Explorer._allows` (what the picture shows besides the controls, e.g. a
+   map clicked, and the values that keep it).
 
 Static rendering: :meth:`Explorer._repr_mimebundle_` carries the widget view, an
 ``image/png`` snapshot of the figure and a ``text/plain`` copy of the readout, and no
@@ -44,9 +47,10 @@ from matplotlib.figure import Figure
 
 from conv1x1_viz import contract
 from conv1x1_viz.draw import FONT
+from conv1x1_viz.explorers.ahead import DrawsAhead
 from conv1x1_viz.explorers.controls import Control, Preset
 from conv1x1_viz.explorers.figure import Blitter, new_figure, render_png
-from conv1x1_viz.explorers.frames import FRAMES_CSS, FrameDeck
+from conv1x1_viz.explorers.frames import FrameDeck
 from conv1x1_viz.formulas import format_count
 
 __all__ = ["Explorer"]
@@ -103,7 +107,7 @@ def _running_loop() -> asyncio.AbstractEventLoop | None:
         return None
 
 
-class Explorer(ipywidgets.VBox):
+class Explorer(DrawsAhead, ipywidgets.VBox):
     """Controls, readout, figure, errors and the one update path of every explorer.
 
     Attributes
@@ -228,26 +232,6 @@ class Explorer(ipywidgets.VBox):
         self.update()
         self._setup_done = True
 
-    def _figure_box(self) -> ipywidgets.GridBox:
-        """Lay the deck of pictures drawn ahead over the figure, in one grid cell."""
-        for widget in (self.view, self.frames.widget):
-            widget.layout.grid_area = "1 / 1"
-        width, height = self._css_size()
-        self.frames.widget.layout.width = f"{width:g}px"
-        self.frames.widget.layout.height = f"{height:g}px"
-        style = ipywidgets.HTML(f"<style>{FRAMES_CSS}</style>", layout={"display": "none"})
-        box = ipywidgets.GridBox(
-            [self.view, self.frames.widget, style],
-            layout={
-                "grid_template_columns": "max-content",
-                "grid_template_rows": "max-content",
-                "justify_items": "flex-start",
-                "align_items": "flex-start",
-            },
-        )
-        box.add_class(contract.FIGURE)
-        return box
-
     def _preset_row(self) -> ipywidgets.Box:
         buttons = []
         for preset in self.presets:
@@ -318,14 +302,6 @@ class Explorer(ipywidgets.VBox):
         """
         return {}
 
-    def limits(self, values: Mapping[str, Any]) -> dict[str, int | list[int]]:
-        """Return the limits some controls put on others, for these control values.
-
-        ``{key: high}`` caps control ``key`` at ``high``; ``{key: [values]}`` offers only
-        those (a :class:`~conv1x1_viz.explorers.controls.Choice`). None here.
-        """
-        return {}
-
     def _sync_limits(self) -> None:
         """Apply :meth:`limits` to the controls, so that invalid settings cannot be reached."""
         for key, limit in self.limits(self._values()).items():
@@ -335,28 +311,6 @@ class Explorer(ipywidgets.VBox):
             else:
                 control.cap(widget, limit)
 
-    def _values(self) -> dict[str, Any]:
-        return {key: self.value(key) for key in self.controls}
-
-    def _limited(self, values: Mapping[str, Any]) -> dict[str, Any]:
-        """Return ``values`` with :meth:`limits` applied, as :meth:`_sync_limits` would."""
-        limited = dict(values)
-        for key, limit in self.limits(values).items():
-            limited[key] = self.controls[key].limited(values[key], limit)
-        return limited
-
-    def _allows(self) -> bool:
-        """Whether the values (as :meth:`value` gives them) keep :meth:`picture_state`.
-
-        Pictures are drawn ahead only for such values: e.g. not for the stops of a slider
-        at which a map clicked would no longer be shown.
-        """
-        return True
-
-    def picture_state(self) -> tuple:
-        """Return what the picture shows besides the controls, e.g. a map clicked (none here)."""
-        return ()
-
     # -- the update path ---------------------------------------------------------------
 
     def value(self, key: str) -> Any:
@@ -364,60 +318,6 @@ class Explorer(ipywidgets.VBox):
         if key in self._trial:
             return self._trial[key]
         return self.sliders[key].value
-
-    # -- pictures drawn ahead ----------------------------------------------------------
-
-    @contextlib.contextmanager
-    def _trying(self, values: Mapping[str, Any]) -> Iterator[None]:
-        """Let :meth:`value` give ``values`` (the widgets are not touched)."""
-        self._trial = dict(values)
-        try:
-            yield
-        finally:
-            self._trial = {}
-
-    def _picture_settings(self, key: str | None = None, value: Any = None) -> tuple | None:
-        """Return all the picture depends on, ``key`` at ``value`` if given; None if not allowed.
-
-        The controls' values, :meth:`picture_state` and the figure's resolution (ipympl
-        raises it on a high-density screen).
-        """
-        values = {k: self.sliders[k].value for k in self.controls}
-        if key is not None:
-            values = self._limited({**values, key: value})
-            with self._trying(values):
-                if not self._allows():
-                    return None
-        return tuple(values.items()), self.picture_state(), self.fig.dpi
-
-    def _picture_with(self, key: str, value: Any) -> memoryview:
-        """Draw the figure with ``key`` at ``value`` (nothing sent) and return its pixels.
-
-        Controls that ``key`` limits are drawn as they would follow it.
-        """
-        with self._trying(self._limited({**self._values(), key: value})):
-            self.update_figure()
-            return self.blitter.draw()
-
-    def _restore_figure(self) -> None:
-        """Put the figure's artists back as the controls have them (nothing drawn or sent).
-
-        Its pixels may still hold a picture drawn ahead: every path to the page draws
-        first (a blit, or a whole draw when the page asks for one).
-        """
-        self.update_figure()
-
-    def _on_view_message(self, widget: Any, content: Any, buffers: Any) -> None:
-        """Start drawing ahead once a page shows the figure (ipympl says it is initialized).
-
-        Not before: a notebook run without a page (nbval, nbconvert) draws nothing ahead.
-        """
-        if isinstance(content, dict) and content.get("type") == "initialized":
-            self.frames.schedule(self._catch_up, self._lock)
-
-    def _css_size(self) -> tuple[float, float]:
-        ratio = getattr(self.fig.canvas, "device_pixel_ratio", 1) or 1
-        return self.fig.bbox.width / ratio, self.fig.bbox.height / ratio
 
     def update_readout(self) -> None:
         """Recompute the counts and rewrite :attr:`readout` (no drawing).
