@@ -2,6 +2,7 @@
 
 import asyncio
 import io
+import threading
 import time
 
 import ipywidgets
@@ -204,7 +205,22 @@ def test_pictures_are_drawn_ahead_once_the_controls_rest(monkeypatch):
         await _until(lambda: not deck.figure_behind)
         return explorer
 
-    explorer = asyncio.run(scenario())
+    # In a thread of its own, as a kernel's subshell: an earlier test (Playwright's sync
+    # API) may have left an event loop running in this one.
+    done = {}
+
+    def run() -> None:
+        try:
+            done["explorer"] = asyncio.run(scenario())
+        except BaseException as exc:  # raised again below, in the test's own thread
+            done["error"] = exc
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    worker.join()
+    if "error" in done:
+        raise done["error"]
+    explorer = done["explorer"]
     fresh = ParamExplorer(filters=256)
     assert bytes(explorer.snapshot()) == bytes(fresh.snapshot())
     assert not explorer.errors.outputs
