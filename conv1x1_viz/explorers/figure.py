@@ -19,7 +19,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image
 
-__all__ = ["Blitter", "new_figure", "render_png", "uses_widget_backend"]
+__all__ = ["Blitter", "new_figure", "render_png", "uses_widget_backend", "whole_png"]
 
 
 def uses_widget_backend() -> bool:
@@ -68,8 +68,16 @@ def _whole_picture(canvas) -> bytes | None:
     canvas.set_image_mode("full")
     canvas._png_is_old = False
     canvas._force_full = False
+    return whole_png(canvas.get_renderer().buffer_rgba())
+
+
+def whole_png(rgba: memoryview) -> bytes:
+    """Encode Agg's RGBA buffer as a full-colour RGB PNG at the lowest compression, quickly.
+
+    What ipympl's canvas sends for an explorer, and what the pictures drawn ahead are.
+    """
     with io.BytesIO() as png:
-        _rgb_picture(canvas.get_renderer().buffer_rgba()).save(png, format="png", compress_level=1)
+        _rgb_picture(rgba).save(png, format="png", compress_level=1)
         return png.getvalue()
 
 

@@ -20,7 +20,6 @@ and the figure itself is drawn on every change that no visible card answers.
 from __future__ import annotations
 
 import asyncio
-import io
 import threading
 import time
 from collections.abc import Callable, Hashable, Iterable
@@ -31,7 +30,7 @@ import traitlets
 
 from conv1x1_viz import contract
 from conv1x1_viz.explorers.controls import Choice, Whole
-from conv1x1_viz.explorers.figure import _rgb_picture
+from conv1x1_viz.explorers.figure import whole_png
 
 __all__ = ["FRAMES_CSS", "FrameDeck"]
 
@@ -271,30 +270,28 @@ class FrameDeck:
                 distance = abs(index - here)
                 if near is not None and distance > near:
                     continue
-                if self.settings(key, value) is not None and not self._fresh(key, index):
+                wanted = self.settings(key, value)
+                if wanted is not None and self.slots[key][index].settings != wanted:
                     todo.append((distance, key, index, value))
         return [(key, index, value) for _, key, index, value in sorted(todo, key=lambda t: t[0])]
 
-    def draw_ahead(self, todo: list | None = None, budget: float | None = None) -> int:
-        """Draw the pictures ``todo`` (default: every one missing) for ``budget`` seconds.
+    def draw_ahead(self, todo: list | None = None) -> int:
+        """Draw the pictures ``todo`` (default: every one missing), as :meth:`missing` lists.
 
-        At least one is drawn; None draws them all. Returns how many were drawn. The stack
-        shown is updated, and the figure put back as the controls have it.
+        Returns how many were drawn. The cards of their sliders are made visible or hidden,
+        and the figure's artists put back as the controls have them.
         """
-        start = time.perf_counter()
         todo = self.missing() if todo is None else todo
         done = 0
         touched = set()
         for key, index, value in todo:
-            if budget is not None and done and time.perf_counter() - start > budget:
-                break
             slot = self.slots[key][index]
             if slot.image is None:
                 width, height = self.css_size()
                 layout = {"width": f"{width:g}px", "height": f"{height:g}px"}
                 slot.image = ipywidgets.Image(format="png", layout=layout)
                 slot.card.children = (slot.image,)
-            slot.image.value = _png(self.draw(key, value))
+            slot.image.value = whole_png(self.draw(key, value))
             slot.settings = self.settings(key, value)
             touched.add(key)
             self.drawn += 1
@@ -339,7 +336,7 @@ class FrameDeck:
                 if resting < PAUSE:
                     loop.call_later(PAUSE - resting, step)
                 elif own:
-                    self.draw_ahead(own, budget=0)
+                    self.draw_ahead(own[:1])
                     loop.call_later(BETWEEN_STEPS, step)
                 elif all_resting < LONG_PAUSE:
                     loop.call_later(LONG_PAUSE - all_resting, step)
@@ -347,16 +344,9 @@ class FrameDeck:
                     catch_up()
                     loop.call_later(BETWEEN_STEPS, step)
                 elif rest := self.missing(others, NEAR):
-                    self.draw_ahead(rest, budget=0)
+                    self.draw_ahead(rest[:1])
                     loop.call_later(BETWEEN_STEPS, step)
                 else:
                     self._pending = False
 
         loop.call_later(PAUSE, step)
-
-
-def _png(rgba: memoryview) -> bytes:
-    """Encode an Agg buffer as a full-colour PNG, quickly (as the figure's own pictures)."""
-    with io.BytesIO() as png:
-        _rgb_picture(rgba).save(png, format="png", compress_level=1)
-        return png.getvalue()

@@ -68,10 +68,19 @@
       return result;
     };
     const makeUrl = URL.createObjectURL;
+    // Only ipympl's: an image widget of a picture drawn ahead puts its URL on an <img> in
+    // the figure at once (redrawn unseen, or switched to: neither is a message to time).
     URL.createObjectURL = function (blob) {
       const st = t.latency;
-      if (st && st.figure && blob && blob.type === 'image/png') st.messages.push(performance.now());
-      return makeUrl.call(this, blob);
+      const url = makeUrl.call(this, blob);
+      if (st && st.figure && blob && blob.type === 'image/png') {
+        const made = performance.now();
+        queueMicrotask(() => {
+          const onPage = [...st.figure.querySelectorAll('img')].some((i) => i.src === url);
+          if (!onPage) st.messages.push(made);
+        });
+      }
+      return url;
     };
   }
 
