@@ -42,6 +42,8 @@ __all__ = [
     "PRESET",
     "PRESETS",
     "READOUT",
+    "READOUT_CARD",
+    "READOUT_CARDS",
     "SLIDER_CLASS",
     "SLIDER_PREFIX",
     "fixed_class",
@@ -62,6 +64,9 @@ EXPLORER = PREFIX + "explorer"
 CONTROLS = PREFIX + "controls"
 #: The text readout (counts, formulas with the numbers plugged in).
 READOUT = PREFIX + "readout"
+#: The readouts drawn ahead with the pictures, over the readout, and each one's card.
+READOUT_CARDS = PREFIX + "readout-cards"
+READOUT_CARD = PREFIX + "readout-card"
 #: The ``Output`` where an error raised while updating is shown.
 ERRORS = PREFIX + "errors"
 #: The figure: an ipympl canvas (or an image), and the pictures drawn ahead laid over it.

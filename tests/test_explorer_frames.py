@@ -44,10 +44,14 @@ def _shown_cards_are_current(explorer) -> None:
     if key is None:
         return
     assert list(deck.stacks[key].children) == [slot.card for slot in deck.slots[key]]
+    assert list(deck.note_stacks[key].children) == [slot.note_card for slot in deck.slots[key]]
+    assert deck.notes.selected_index == deck.widget.selected_index
     for index, slot in enumerate(deck.slots[key]):
+        # A readout card is visible exactly when its picture's card is.
+        assert slot.note_card.layout.visibility == slot.card.layout.visibility
         if slot.card.layout.visibility == "hidden":
             continue
-        assert slot.card.children == (slot.image,)
+        assert slot.card.children == (slot.image,) and slot.note_card.children == (slot.note,)
         value = deck._value_at(key, index)
         assert slot.settings == explorer._picture_settings(key, value), (key, index)
 
@@ -94,6 +98,8 @@ def test_a_slider_with_pictures_drawn_ahead_moves_without_a_redraw(kind):
             index = slider.index if isinstance(explorer.controls[key], Choice) else slider.value
             slot = deck.slots[key][index]
             assert slot.card.layout.visibility == "visible" and slot.card.children == (slot.image,)
+            # The readout drawn ahead is the one the kernel wrote on the move.
+            assert slot.note.value == explorer.readout.value, key
             _shown_cards_are_current(explorer)
     assert set(moved) == set(deck.stacks)
 

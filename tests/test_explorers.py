@@ -51,7 +51,15 @@ def test_dom_classes_and_parts(explorers, kind):
     assert isinstance(explorer.readout, ipywidgets.HTML)
     assert "c1x1-errors" in explorer.errors._dom_classes
     assert isinstance(explorer.errors, ipywidgets.Output)
-    assert explorer.readout in explorer.children and explorer.errors in explorer.children
+    assert explorer.errors in explorer.children
+    # The readout shares a grid cell with the readouts drawn ahead, which lie over it.
+    notes = explorer.frames.notes
+    boxes = [c for c in explorer.children if isinstance(c, ipywidgets.Box)]
+    (readout_box,) = [box for box in boxes if explorer.readout in box.children]
+    assert readout_box.children == (explorer.readout, notes)
+    assert explorer.readout.layout.grid_area == notes.layout.grid_area == "1 / 1"
+    assert "c1x1-readout-cards" in notes._dom_classes
+    assert notes.children[1:] == tuple(explorer.frames.note_stacks.values())
     for key, slider in explorer.sliders.items():
         assert f"c1x1-slider-{key}" in slider._dom_classes
     view, box, deck = explorer.view, explorer.figure_box, explorer.frames.widget

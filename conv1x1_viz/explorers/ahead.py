@@ -55,9 +55,13 @@ class DrawsAhead:
         """Lay the deck of pictures drawn ahead over the figure, in one grid cell."""
         for widget in (self.view, self.frames.widget):
             widget.layout.grid_area = "1 / 1"
+        # ipympl puts its canvas two widget margins in (its view, then the canvas's box),
+        # as the deck puts its pictures (the deck, then a stack): the deck is the canvas's
+        # size plus a margin on each side, so that each picture has the canvas's size.
         width, height = self._css_size()
-        self.frames.widget.layout.width = f"{width:g}px"
-        self.frames.widget.layout.height = f"{height:g}px"
+        margins = "2 * var(--jp-widgets-margin)"
+        self.frames.widget.layout.width = f"calc({width:g}px + {margins})"
+        self.frames.widget.layout.height = f"calc({height:g}px + {margins})"
         style = ipywidgets.HTML(f"<style>{FRAMES_CSS}</style>", layout={"display": "none"})
         box = ipywidgets.GridBox(
             [self.view, self.frames.widget, style],
@@ -70,6 +74,20 @@ class DrawsAhead:
         )
         box.add_class(contract.FIGURE)
         return box
+
+    def _readout_box(self) -> ipywidgets.GridBox:
+        """Lay the deck of readouts drawn ahead over the readout, in one grid cell.
+
+        A readout card is opaque and fills the cell, so that it hides the readout under it.
+        """
+        for widget in (self.readout, self.frames.notes):
+            widget.layout.grid_area = "1 / 1"
+        return ipywidgets.GridBox([self.readout, self.frames.notes])
+
+    def _readout_with(self, key: str, value: Any) -> str:
+        """Return the readout's HTML with ``key`` at ``value`` (and the controls it limits)."""
+        with self._trying(self._limited({**self._values(), key: value})):
+            return self.readout_texts()[0]
 
     def _values(self) -> dict[str, Any]:
         return {key: self.value(key) for key in self.controls}

@@ -48,7 +48,7 @@ from matplotlib.figure import Figure
 from conv1x1_viz import contract
 from conv1x1_viz.draw import FONT
 from conv1x1_viz.explorers.ahead import DrawsAhead
-from conv1x1_viz.explorers.controls import Control, Preset
+from conv1x1_viz.explorers.controls import Control, Preset, preset_row
 from conv1x1_viz.explorers.figure import Blitter, new_figure, render_png
 from conv1x1_viz.explorers.frames import FrameDeck
 from conv1x1_viz.formulas import format_count
@@ -205,6 +205,7 @@ class Explorer(DrawsAhead, ipywidgets.VBox):
             self.controls,
             self._picture_settings,
             self._picture_with,
+            self._readout_with,
             self._restore_figure,
             self._css_size,
             window=self.frame_window,
@@ -217,9 +218,9 @@ class Explorer(DrawsAhead, ipywidgets.VBox):
         controls_box = ipywidgets.VBox(list(self.sliders.values()))
         controls_box.add_class(contract.CONTROLS)
         self.children = [
-            *([self._preset_row()] if self.presets else []),
+            *([preset_row(self.presets, self.apply_preset)] if self.presets else []),
             controls_box,
-            self.readout,
+            self._readout_box(),
             self.figure_box,
             self.errors,
         ]
@@ -231,24 +232,6 @@ class Explorer(DrawsAhead, ipywidgets.VBox):
             self.add_class(name)
         self.update()
         self._setup_done = True
-
-    def _preset_row(self) -> ipywidgets.Box:
-        buttons = []
-        for preset in self.presets:
-            button = ipywidgets.Button(
-                description=preset.label,
-                tooltip=preset.source,
-                layout={"width": "auto", "margin": "2px 4px 2px 0"},
-            )
-            button.add_class(contract.PRESET)
-            button.on_click(lambda _, preset=preset: self.apply_preset(preset.label))
-            buttons.append(button)
-        row = ipywidgets.Box(
-            [ipywidgets.Label("Try:", layout={"margin": "2px 6px 2px 0"}), *buttons],
-            layout={"flex_flow": "row wrap", "align_items": "center"},
-        )
-        row.add_class(contract.PRESETS)
-        return row
 
     def apply_preset(self, label: str) -> None:
         """Set every control of the preset called ``label``, with one update.
@@ -320,13 +303,14 @@ class Explorer(DrawsAhead, ipywidgets.VBox):
         return self.sliders[key].value
 
     def update_readout(self) -> None:
-        """Recompute the counts and rewrite :attr:`readout` (no drawing).
+        """Recompute the counts and rewrite :attr:`readout` (no drawing)."""
+        self.readout.value, self._plain = self.readout_texts()
 
-        While the controls hold a preset's values, a first line names the case.
-        """
+    def readout_texts(self) -> tuple[str, str]:
+        """Return the readout as HTML and as plain text; a preset's values name the case."""
         preset = self.current_preset()
         case = [("Case", f"{preset.label}: {preset.source}")] if preset else []
-        self.readout.value, self._plain = _readout([*case, *self.readout_lines()])
+        return _readout([*case, *self.readout_lines()])
 
     def update(self) -> None:
         """Bring the readout and the figure up to date with the controls.

@@ -18,10 +18,12 @@ for every explorer that offers them; :func:`layer_controls` caps the first three
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import ipywidgets
 
+from conv1x1_viz import contract
 from conv1x1_viz.formulas import format_count
 from conv1x1_viz.validation import flag, whole_number
 
@@ -38,6 +40,7 @@ __all__ = [
     "Toggle",
     "Whole",
     "layer_controls",
+    "preset_row",
 ]
 
 #: Depths and filter counts: the powers of two up to 2,048, and the depths the course
@@ -230,6 +233,26 @@ class Preset:
     label: str
     values: dict
     source: str
+
+
+def preset_row(presets: Sequence[Preset], apply: Callable[[str], None]) -> ipywidgets.Box:
+    """Return a row of buttons, one per preset, each calling ``apply`` with its label."""
+    buttons = []
+    for preset in presets:
+        button = ipywidgets.Button(
+            description=preset.label,
+            tooltip=preset.source,
+            layout={"width": "auto", "margin": "2px 4px 2px 0"},
+        )
+        button.add_class(contract.PRESET)
+        button.on_click(lambda _, label=preset.label: apply(label))
+        buttons.append(button)
+    row = ipywidgets.Box(
+        [ipywidgets.Label("Try:", layout={"margin": "2px 6px 2px 0"}), *buttons],
+        layout={"flex_flow": "row wrap", "align_items": "center"},
+    )
+    row.add_class(contract.PRESETS)
+    return row
 
 
 Control = Whole | Choice | Toggle

@@ -15,6 +15,11 @@ kernel decides which card the deck shows: the stack of the slider that moved, or
 card. A picture is never shown for settings other than the controls': a card is visible
 only while its picture is of the present settings (the figure shows through the others),
 and the figure itself is drawn on every change that no visible card answers.
+
+The readout is drawn ahead with each picture, and shown the same way: each picture's card
+has a twin holding the readout of the same settings, in a second deck laid over the
+readout, which switches with the first. A key press answered ahead thus changes the counts
+and the picture in the same frame, with no message to the kernel.
 """
 
 from __future__ import annotations
@@ -39,11 +44,22 @@ __all__ = ["FRAMES_CSS", "FrameDeck"]
 #: layout cannot express, which an explorer carries in a hidden HTML widget.
 FRAMES_CSS = f"""
 .{contract.FRAMES} {{ pointer-events: none; contain: strict; }}
-.{contract.FRAMES} .lm-TabBar {{ display: none !important; }}
-.{contract.FRAMES} .widget-tab-contents {{
+.{contract.FRAMES} .lm-TabBar, .{contract.READOUT_CARDS} .lm-TabBar {{
+  display: none !important;
+}}
+.{contract.FRAMES} .widget-tab-contents, .{contract.READOUT_CARDS} .widget-tab-contents {{
   border: none !important; padding: 0 !important; background: transparent !important;
   overflow: hidden !important;
 }}
+.{contract.READOUT_CARDS}, .{contract.READOUT_CARDS} .jupyter-widget-tab {{
+  pointer-events: none; margin: 0 !important;
+}}
+.{contract.READOUT_CARDS}, .{contract.READOUT_CARDS} .widget-tab-contents {{
+  display: flex !important; flex-direction: column;
+}}
+.{contract.READOUT_CARDS} .widget-tab-contents > * {{ flex: 1 0 auto; }}
+.{contract.READOUT_CARD} {{ background: var(--jp-layout-color0); margin: 0 !important; }}
+.{contract.READOUT_CARD} > * {{ flex: 1 1 auto; align-self: stretch; }}
 """
 #: Seconds without a change before the slider being moved gets its missing pictures: a
 #: held key repeats about every 30 ms. Each picture delays the next message by 10–20 ms.
@@ -59,6 +75,14 @@ BETWEEN_STEPS = 0.005
 #: When any explorer in this kernel last changed (monotonic seconds): the long rest is
 #: counted from there, so that one explorer's drawing ahead never slows the one in use.
 _last_change = [0.0]
+
+
+def _hidden_box(*classes: str) -> ipywidgets.Box:
+    """Return an empty card, hidden until it holds a picture of the present settings."""
+    box = ipywidgets.Box(layout={"visibility": "hidden"})
+    for name in classes:
+        box.add_class(name)
+    return box
 
 
 class _Cards(ipywidgets.Tab):
@@ -78,12 +102,15 @@ class _Cards(ipywidgets.Tab):
 class _Slot:
     """One stop of one slider: its card, the image in it, and what that image shows.
 
-    ``settings`` is None until a picture is drawn; ``shown`` is whether the card was last
-    made visible (only a card whose picture is of the present settings is).
+    ``note_card`` is its twin over the readout, and ``note`` the readout in it.
+    ``settings`` is None until a picture is drawn; ``shown`` is whether the cards were last
+    made visible (only cards whose picture is of the present settings are).
     """
 
     card: ipywidgets.Box
+    note_card: ipywidgets.Box
     image: ipywidgets.Image | None = None
+    note: ipywidgets.HTML | None = None
     settings: Hashable | None = None
     shown: bool = False
 
@@ -112,6 +139,8 @@ class FrameDeck:
     draw : callable
         ``draw(key, value)``: the figure's picture with ``key`` at ``value``, as Agg's RGBA
         buffer (the figure need not be left as the controls have it).
+    readout : callable
+        ``readout(key, value)``: the readout's HTML with ``key`` at ``value``.
     restore : callable
         Puts the figure's artists back as the controls have them, after pictures were
         drawn ahead.
@@ -127,8 +156,12 @@ class FrameDeck:
         The deck: an empty card, then one stack per slider.
     stacks : dict of str to ipywidgets.Tab
         Each slider's cards, one per stop, linked to the slider in the page.
+    notes : ipywidgets.Tab
+        The twin deck of readouts, laid over the readout: it shows the same card.
+    note_stacks : dict of str to ipywidgets.Tab
+        Each slider's readout cards, linked to the slider like its pictures.
     links : list of ipywidgets.DirectionalLink
-        Those links: a slider's option index (or whole-number value) sets its stack's
+        Those links: a slider's option index (or whole-number value) sets its stacks'
         ``selected_index`` in the page.
     blank : ipywidgets.Box
         The deck's empty card, through which the figure shows.
@@ -142,11 +175,14 @@ class FrameDeck:
     controls: dict
     settings: Callable[[str, object], Hashable | None]
     draw: Callable[[str, object], memoryview]
+    readout: Callable[[str, object], str]
     restore: Callable[[], None]
     css_size: Callable[[], tuple[float, float]]
     window: int = 8
     widget: ipywidgets.Tab = field(init=False)
     stacks: dict = field(init=False)
+    notes: ipywidgets.Tab = field(init=False)
+    note_stacks: dict = field(init=False)
     links: list = field(init=False)
     blank: ipywidgets.Box = field(init=False)
     slots: dict = field(init=False)
@@ -154,20 +190,24 @@ class FrameDeck:
 
     def __post_init__(self) -> None:  # noqa: D105 - builds the widgets described above
         self.blank = ipywidgets.Box()
-        self.stacks, self.slots, self.links = {}, {}, []
+        self.stacks, self.note_stacks, self.slots, self.links = {}, {}, {}, []
         for key, control in self.controls.items():
             if not isinstance(control, Whole | Choice):
                 continue
             stops = len(control.options) if isinstance(control, Choice) else control.high + 1
-            self.slots[key] = [
-                _Slot(ipywidgets.Box(layout={"visibility": "hidden"})) for _ in range(stops)
-            ]
-            stack = _Cards([slot.card for slot in self.slots[key]])
-            link = (self.sliders[key], self._trait(key)), (stack, "selected_index")
-            self.links.append(ipywidgets.jsdlink(*link))
-            self.stacks[key] = stack
+            self.slots[key] = [_Slot(_hidden_box(), _hidden_box(contract.READOUT_CARD))
+                               for _ in range(stops)]  # fmt: skip
+            self.stacks[key] = _Cards([slot.card for slot in self.slots[key]])
+            self.note_stacks[key] = _Cards([slot.note_card for slot in self.slots[key]])
+            for stack in (self.stacks[key], self.note_stacks[key]):
+                link = (self.sliders[key], self._trait(key)), (stack, "selected_index")
+                self.links.append(ipywidgets.jsdlink(*link))
         self.widget = ipywidgets.Tab([self.blank, *self.stacks.values()], selected_index=0)
         self.widget.add_class(contract.FRAMES)
+        self.notes = ipywidgets.Tab(
+            [ipywidgets.Box(), *self.note_stacks.values()], selected_index=0
+        )
+        self.notes.add_class(contract.READOUT_CARDS)
         self._previous: Hashable | None = None
         self._changed_at = 0.0
         self._pending = False
@@ -217,7 +257,8 @@ class FrameDeck:
         for index, slot in enumerate(self.slots[key]):
             fresh = self._fresh(key, index)
             if slot.shown != fresh:
-                slot.card.layout.visibility = "visible" if fresh else "hidden"
+                for card in (slot.note_card, slot.card):  # the readout first, as the kernel's
+                    card.layout.visibility = "visible" if fresh else "hidden"
                 slot.shown = fresh
         return self.slots[key][self._index(key)].shown
 
@@ -226,13 +267,11 @@ class FrameDeck:
 
         Returns whether the picture of the present settings is among them.
         """
-        if key is None:
-            self.widget.selected_index = 0
-            return False
-        ready = self._refresh_cards(key)
-        position = 1 + list(self.stacks).index(key)
-        if self.widget.selected_index != position:
-            self.widget.selected_index = position
+        ready = False if key is None else self._refresh_cards(key)
+        position = 0 if key is None else 1 + list(self.stacks).index(key)
+        for deck in (self.notes, self.widget):
+            if deck.selected_index != position:
+                deck.selected_index = position
         return ready
 
     def follow(self, settings: Hashable) -> bool:
@@ -288,9 +327,13 @@ class FrameDeck:
             slot = self.slots[key][index]
             if slot.image is None:
                 width, height = self.css_size()
-                layout = {"width": f"{width:g}px", "height": f"{height:g}px"}
+                # No margin: the picture lies on the canvas, at its size, pixel for pixel.
+                layout = {"width": f"{width:g}px", "height": f"{height:g}px", "margin": "0"}
                 slot.image = ipywidgets.Image(format="png", layout=layout)
                 slot.card.children = (slot.image,)
+                slot.note = ipywidgets.HTML()
+                slot.note_card.children = (slot.note,)
+            slot.note.value = self.readout(key, value)
             slot.image.value = whole_png(self.draw(key, value))
             slot.settings = self.settings(key, value)
             touched.add(key)

@@ -38,6 +38,7 @@ EXPLORER = contract.selector(contract.EXPLORER)
 EXPLORERS = ".jp-NotebookPanel:not(.lm-mod-hidden) " + EXPLORER
 READOUT = contract.selector(contract.READOUT)
 FIGURE = contract.selector(contract.FIGURE)
+READOUT_CARDS = contract.selector(contract.READOUT_CARDS)
 STATE_SELECTORS = {"explorer": EXPLORER, "readout": READOUT, "sliderPrefix": contract.SLIDER_PREFIX}
 
 
@@ -198,7 +199,7 @@ def drive_slider(
     # No figure: the readout is still checked first, then the missing picture fails.
     figures = explorer.locator(FIGURE)
     figure = figures.first.element_handle() if figures.count() else None
-    call(page, "observeReadout", readout.element_handle(), figure)
+    call(page, "observeReadout", readout.element_handle(), figure, READOUT_CARDS)
     latencies: list[float] = []
     pictures: list[float] = []
     arrivals: list[float] = []

@@ -9,6 +9,8 @@ the same explorer can be built again in this process and drawn from scratch. In 
   held key sends them; the last picture painted must be the picture of an explorer drawn
   from scratch at the values the page shows, pixel for pixel within a stated tolerance,
   and the time from the last key press to that picture is reported (never asserted);
+- after a key press, the readout and the picture drawn ahead for the new stop must lie
+  over the readout (opaque, covering it, the same text) and exactly on the canvas;
 - the channel-mixing explorer is clicked on its photo and hovered over a weight, and the
   reduction explorer is clicked on a map: the sliders and the readout must follow.
 """
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import base64
 import json
+import time
 
 import numpy as np
 import pytest
@@ -32,6 +35,7 @@ from .explorer_driver import (
     EXPLORERS,
     FIGURE,
     READOUT,
+    READOUT_CARDS,
     await_picture,
     check_readout,
     control_selector,
@@ -158,7 +162,7 @@ def test_a_held_key_ends_on_the_right_picture(handled, cls, burst_rows, tmp_path
     handle.scroll_into_view_if_needed()
     wait_kernel_quiet(page)
     call(page, "observeReadout", explorer.locator(READOUT).first.element_handle(),
-         figure.element_handle())  # fmt: skip
+         figure.element_handle(), READOUT_CARDS)  # fmt: skip
     call(page, "keepPictures", True)
     state = read_explorer(page, explorer.element_handle()).controls[key]
     # Every press must move the slider (a press at its end would paint nothing): go the
@@ -189,17 +193,55 @@ def test_a_held_key_ends_on_the_right_picture(handled, cls, burst_rows, tmp_path
     assert result is None, f"{cls.__name__}: the last picture is not the right one: {result}"
 
 
+@pytest.mark.parametrize("cls", CLASSES, ids=lambda c: c.__name__)
+def test_readout_and_picture_drawn_ahead_lie_over_their_originals(handled, cls):
+    # After a press, the stop's readout and picture are drawn ahead within a second; the
+    # page then shows them over the readout and the canvas. They must cover the readout
+    # (opaque, the same text the kernel wrote under them) and lie exactly on the canvas.
+    page = handled
+    explorer = _explorer(page, cls)
+    key = next(k for k in cls().controls if k not in ("use_bias",))
+    handle = explorer.locator(control_selector(key) + " .noUi-handle").first
+    handle.scroll_into_view_if_needed()
+    wait_kernel_quiet(page)
+    state = read_explorer(page, explorer.element_handle()).controls[key]
+    handle.focus()
+    page.keyboard.press("ArrowLeft" if state["now"] >= state["max"] else "ArrowRight")
+    readout = explorer.locator(READOUT).first
+    figure = explorer.locator(FIGURE).first.element_handle()
+    args = (readout.element_handle(), READOUT_CARDS, figure)
+    deadline = time.monotonic() + 20
+    while (shown := call(page, "cardsInPlace", *args))["card"] is None or not call(
+        page, "kernelIdle"
+    ):
+        assert time.monotonic() < deadline, f"{cls.__name__}: no readout drawn ahead shows"
+        page.wait_for_timeout(100)
+    where = f"{cls.__name__} after a press on {key}"
+    assert shown["cardText"] == shown["readoutText"], where
+    card, base = shown["card"], shown["readout"]  # the readout's own box
+    assert card["left"] <= base["left"] and card["right"] >= base["right"], (where, shown)
+    assert card["top"] <= base["top"] and card["bottom"] >= base["bottom"], (where, shown)
+    assert shown["cardBackground"] not in ("transparent", "rgba(0, 0, 0, 0)"), where
+    frame, canvas = shown["frame"], shown["canvas"]
+    assert frame and canvas, (where, shown)
+    assert all(abs(frame[side] - canvas[side]) <= 0.5 for side in frame), (where, frame, canvas)
+    text, base = shown["cardReadout"], shown["readout"]  # the text where the readout's is
+    assert all(abs(text[side] - base[side]) <= 0.5 for side in ("left", "top", "right")), (
+        where, text, base)  # fmt: skip
+    explorer.screenshot(path=str(SCREENSHOTS / f"_by_hand--{cls.kind}--drawn-ahead.png"))
+
+
 def _shown_for_good(page, painted, url: str) -> float | None:
     """When the page began to show ``url`` (a PNG data URL) for good since the last key
     press: the first of the last run of pictures equal to it; None if none was kept."""
     start = None
-    for time, picture in call(page, "timing")["pictures"]:
-        if time < painted["key"]:
+    for when, picture in call(page, "timing")["pictures"]:
+        if when < painted["key"]:
             continue
         if picture != url:
             start = None
         elif start is None:
-            start = time
+            start = when
     return start
 
 

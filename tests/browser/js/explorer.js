@@ -48,9 +48,38 @@
   // The picture drawn ahead that the page shows over the canvas, if any: the one <img> in
   // the figure that is laid out and visible (the others sit in hidden cards, or in cards
   // made invisible because their picture is out of date).
-  const shownFrame = (figure) =>
-    [...figure.querySelectorAll('img')].find(
-      (x) => x.offsetParent !== null && getComputedStyle(x).visibility !== 'hidden') || null;
+  const visible = (x) => x.offsetParent !== null && getComputedStyle(x).visibility !== 'hidden';
+  const shownFrame = (figure) => [...figure.querySelectorAll('img')].find(visible) || null;
+
+  // The readout as the learner sees it: the text of the readout drawn ahead that covers
+  // it, if one is visible, else its own. `cards` selects the deck of readouts drawn ahead,
+  // which shares the readout's grid cell.
+  t.shownReadout = (readout, cards) => {
+    const deck = cards && readout.parentElement && readout.parentElement.querySelector(cards);
+    const card = deck && [...deck.querySelectorAll('.widget-html')].find(visible);
+    return (card || readout).innerText;
+  };
+
+  // Where the readout and the picture drawn ahead that the page shows lie, and what they
+  // hold, beside the readout and the canvas under them (rectangles in CSS pixels).
+  t.cardsInPlace = (readout, cards, figure) => {
+    const rect = (x) => {
+      if (!x) return null;
+      const r = x.getBoundingClientRect();
+      return {left: r.left, top: r.top, right: r.right, bottom: r.bottom};
+    };
+    const deck = readout.parentElement.querySelector(cards);
+    const card = [...deck.querySelectorAll('.widget-html')].find(visible) || null;
+    const box = card && card.closest('.widget-box');
+    const canvas = [...figure.querySelectorAll('canvas')].filter(visible)
+      .sort((a, b) => b.width * b.height - a.width * a.height)[0] || null;
+    return {
+      readout: rect(readout), readoutText: readout.innerText,
+      card: rect(box), cardText: card && card.innerText, cardReadout: rect(card),
+      cardBackground: box && getComputedStyle(box).backgroundColor,
+      frame: rect(shownFrame(figure)), canvas: rect(canvas),
+    };
+  };
 
   // When a new picture reaches the page: ipympl turns each PNG it receives into a blob URL
   // (`messages`), then paints the decoded picture on the figure's canvas (`images`), which
@@ -113,9 +142,10 @@
        attributeFilter: ['class', 'src', 'style']});
   };
 
-  // Record every change of `readout`, the pictures that reach `figure` (an element holding
-  // the explorer's canvas) and the time of the last keydown, with performance.now().
-  t.observeReadout = (readout, figure) => {
+  // Record every change of `readout` as shown (with the readouts drawn ahead over it,
+  // selected by `cards`), the pictures that reach `figure` (an element holding the
+  // explorer's canvas) and the time of the last keydown, with performance.now().
+  t.observeReadout = (readout, figure, cards) => {
     const st = (t.latency = t.latency || {});
     if (st.observer) st.observer.disconnect();
     if (st.frameObserver) st.frameObserver.disconnect();
@@ -127,10 +157,14 @@
     st.figure = figure || null;
     if (st.figure) watchFrames(st);
     st.lastKey = null;
+    const text = () => t.shownReadout(readout, cards);
     st.observer = new MutationObserver(() => {
-      st.events.push([performance.now(), readout.innerText]);
+      const now = performance.now();
+      const shown = text();
+      if (!st.events.length || st.events[st.events.length - 1][1] !== shown)
+        st.events.push([now, shown]);
     });
-    st.observer.observe(readout,
+    st.observer.observe(readout.parentElement || readout,
       {subtree: true, childList: true, characterData: true, attributes: true});
     if (!st.keyListener) {
       st.keyListener = () => { st.lastKey = performance.now(); };
