@@ -259,3 +259,21 @@ def test_limits_worked_out_ahead_are_those_the_controls_apply(kind):
             followed += any(expected[k] != before[k] for k in limited_keys)
     assert followed or not limited_keys  # the limits were put to the test
     assert not explorer.errors.outputs
+
+
+def test_a_run_of_changes_waits_longer_before_drawing_ahead(monkeypatch):
+    # A change soon after the last one is one of a run (a held key): the slider in use then
+    # waits RUN_PAUSE before drawing ahead, and the stop the figure shows comes last.
+    explorer = ParamExplorer()
+    deck, slider = explorer.frames, explorer.sliders["filters"]
+    clock = [time.monotonic() + 100.0]
+    monkeypatch.setattr(frames_module.time, "monotonic", lambda: clock[0])
+    run = frames_module.RUN_GAP
+    for gap, pause in ((5.0, frames_module.PAUSE), (run / 2, frames_module.RUN_PAUSE),
+                       (run * 1.1, frames_module.PAUSE)):  # fmt: skip
+        clock[0] += gap
+        slider.index = 1 if slider.index != 1 else 2
+        assert deck._pause == pause, gap
+    todo = deck.missing(["filters"], here=False)
+    assert todo[-1][1] == slider.index and todo[0][1] != slider.index
+    assert deck.missing(["filters"])[0][1] == slider.index

@@ -382,6 +382,7 @@ class Explorer(DrawsAhead, ipywidgets.VBox):
 
     def _on_change(self, change: dict[str, Any]) -> None:
         """React to a control; errors go to :attr:`errors` instead of the kernel log."""
+        self.frames.touch()  # before waiting for a picture being drawn ahead
         with self._lock:
             if self._busy:  # a limit being adjusted below, or hold_updates()
                 return
@@ -393,6 +394,7 @@ class Explorer(DrawsAhead, ipywidgets.VBox):
                 self.show_error(exc)
             finally:
                 self._busy = False
+                self.frames.touch()  # rest is counted from the end of the answer
 
     @contextlib.contextmanager
     def hold_updates(self) -> Iterator[Explorer]:

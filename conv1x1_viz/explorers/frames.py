@@ -64,6 +64,12 @@ FRAMES_CSS = f"""
 #: Seconds without a change before the slider being moved gets its missing pictures: a
 #: held key repeats about every 30 ms. Each picture delays the next message by 10–20 ms.
 PAUSE = 0.1
+#: A change this soon after the last one is one of a run (a held key, quick taps): the
+#: slider then gets its pictures only after :data:`RUN_PAUSE` seconds without a change.
+#: Pictures sent during a run reach the page before the kernel's answers and delay them,
+#: and the page sends a slider's next value only once the kernel has answered the last.
+RUN_GAP = 0.45
+RUN_PAUSE = 0.3
 #: Seconds without a change before the other sliders get theirs (each change of one
 #: slider makes the others' pictures out of date), and the figure is brought up to date.
 LONG_PAUSE = 0.6
@@ -209,7 +215,8 @@ class FrameDeck:
         )
         self.notes.add_class(contract.READOUT_CARDS)
         self._previous: Hashable | None = None
-        self._changed_at = 0.0
+        self._changed_at = self._followed_at = 0.0
+        self._pause = PAUSE  # the rest the slider in use waits for (see RUN_GAP)
         self._pending = False
         self.figure_behind = False  # whether the figure lags behind the picture shown
 
@@ -274,6 +281,15 @@ class FrameDeck:
                 deck.selected_index = position
         return ready
 
+    def touch(self) -> None:
+        """Note a change: drawing ahead waits until the controls rest again.
+
+        Called as a change arrives, before it waits for a picture being drawn ahead to
+        finish, so that no further one starts (during a held key, the page sends the next
+        value once the kernel has answered the last: drawing then would delay it).
+        """
+        self._changed_at = _last_change[0] = time.monotonic()
+
     def follow(self, settings: Hashable) -> bool:
         """Show the picture of ``settings`` (all the explorer's state), if one is drawn.
 
@@ -284,7 +300,10 @@ class FrameDeck:
         with them moved too. A change of no slider (a check box, a click) shows the empty
         card: False.
         """
-        self._changed_at = _last_change[0] = time.monotonic()
+        now = time.monotonic()
+        self._pause = RUN_PAUSE if now - self._followed_at < RUN_GAP else PAUSE
+        self._followed_at = now
+        self.touch()
         before = dict(self._previous[0]) if self._previous is not None else {}
         self._previous = settings
         moved = [k for k, v in settings[0] if k in self.stacks and before.get(k, v) != v]
@@ -296,18 +315,20 @@ class FrameDeck:
 
     # -- the kernel's side: drawing ahead -------------------------------------------------
 
-    def missing(self, keys: Iterable[str] | None = None, near: int | None = None) -> list:
+    def missing(
+        self, keys: Iterable[str] | None = None, near: int | None = None, here: bool = True
+    ) -> list:
         """List the stops without an up-to-date picture, ``(key, index, value)``, nearest first.
 
         Only those of the sliders ``keys`` (default: all), within ``near`` stops of each
-        handle if given.
+        handle if given; the stops at the handles come first if ``here``, else last.
         """
         todo = []
         for key in self.stacks if keys is None else keys:
-            here = self._index(key)
+            at = self._index(key)
             for index, value in self._values(key).items():
-                distance = abs(index - here)
-                if near is not None and distance > near:
+                distance = abs(index - at) or (0 if here else float("inf"))
+                if near is not None and distance > near and index != at:
                     continue
                 wanted = self.settings(key, value)
                 if wanted is not None and self.slots[key][index].settings != wanted:
@@ -353,13 +374,16 @@ class FrameDeck:
     def schedule(self, catch_up: Callable[[], None], lock: threading.RLock) -> None:
         """Draw ahead while the controls rest, one picture a step, nearest first.
 
-        :data:`PAUSE` seconds after the last change, the stops of the slider being moved
-        that lack a picture are drawn. After :data:`LONG_PAUSE` seconds without a change to
-        any explorer (the learner turns to another control), ``catch_up`` brings the figure
-        up to date if pictures were shown in its place, and the other sliders get the
-        :data:`NEAR` stops around their handles (the rest once the learner moves them).
-        Each step holds ``lock``, the explorer's, and lets messages in between. Outside an
-        event loop (tests, scripts) nothing is scheduled: call :meth:`draw_ahead`.
+        :data:`PAUSE` seconds after the last change (:data:`RUN_PAUSE` in a run of
+        changes; see also :meth:`touch`), the stops of the
+        slider being moved that lack a picture are drawn, the one at the handle last if the
+        figure shows it. After :data:`LONG_PAUSE` seconds
+        without a change to any explorer (the learner turns to another control),
+        ``catch_up`` brings the figure up to date if pictures were shown in its place, and
+        the other sliders get the :data:`NEAR` stops around their handles (the rest once
+        the learner moves them). Each step holds ``lock``, the explorer's, and lets
+        messages in between. Outside an event loop (tests, scripts) nothing is scheduled:
+        call :meth:`draw_ahead`.
         """
         try:
             loop = asyncio.get_running_loop()
@@ -374,10 +398,11 @@ class FrameDeck:
                 now = time.monotonic()
                 resting, all_resting = now - self._changed_at, now - _last_change[0]
                 shown = self.shown()
-                own = self.missing([shown]) if shown is not None else []
+                # The stop at the handle last: the figure shows it, unless pictures did.
+                own = self.missing([shown], here=self.figure_behind) if shown is not None else []
                 others = [k for k in self.stacks if k != shown]
-                if resting < PAUSE:
-                    loop.call_later(PAUSE - resting, step)
+                if resting < self._pause:
+                    loop.call_later(self._pause - resting, step)
                 elif own:
                     self.draw_ahead(own[:1])
                     loop.call_later(BETWEEN_STEPS, step)

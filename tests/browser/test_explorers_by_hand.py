@@ -42,7 +42,7 @@ from .explorer_driver import (
     load_note,
     read_explorer,
 )
-from .js_loader import call, install
+from .js_loader import call, install, wait_for
 from .notebook_ui import open_notebook, run_all_cells, wait_kernel_quiet, wait_widgets_settled
 from .page_checks import PageLog, page_problems
 from .readout_oracles import oracle_for
@@ -164,6 +164,8 @@ def test_a_held_key_ends_on_the_right_picture(handled, cls, burst_rows, tmp_path
     call(page, "observeReadout", explorer.locator(READOUT).first.element_handle(),
          figure.element_handle(), READOUT_CARDS)  # fmt: skip
     call(page, "keepPictures", True)
+    # From rest: the explorers have drawn ahead what they draw while the learner pauses.
+    wait_for(page, "picturesQuiet", 1000, timeout_ms=30_000, polling=50)
     state = read_explorer(page, explorer.element_handle()).controls[key]
     # Every press must move the slider (a press at its end would paint nothing): go the
     # way with more room, as many presses as there is room for, up to the burst.

@@ -102,6 +102,7 @@
     URL.createObjectURL = function (blob) {
       const st = t.latency;
       const url = makeUrl.call(this, blob);
+      if (blob && blob.type === 'image/png') t.lastPicture = performance.now();
       if (st && st.figure && blob && blob.type === 'image/png') {
         const made = performance.now();
         queueMicrotask(() => {
@@ -192,6 +193,9 @@
                      switches: t.latency.switches, pictures: t.latency.pictures || [],
                      messages: t.latency.messages,
                      origin: performance.timeOrigin});
+  // Whether no picture (drawn ahead, or ipympl's) has reached the page for `ms`, and the
+  // kernel is idle: the explorers have finished drawing ahead.
+  t.picturesQuiet = (ms) => performance.now() - (t.lastPicture || 0) >= ms && t.kernelIdle();
   // Whether a picture was painted after the last key press (and none for `quietMs` since).
   t.pictureSettled = (quietMs) => {
     const st = t.latency;
