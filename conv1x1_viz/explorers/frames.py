@@ -73,9 +73,11 @@ RUN_PAUSE = 0.3
 #: Seconds without a change before the other sliders get theirs (each change of one
 #: slider makes the others' pictures out of date), and the figure is brought up to date.
 LONG_PAUSE = 0.6
-#: Stops on each side of another slider's handle that get pictures after a long rest: the
-#: page keeps every picture, so each one sent costs it work (the slider in use gets all).
-NEAR = 2
+#: Stops on each side of another slider's handle that get pictures after a long rest,
+#: nearest first, so that a key held on any slider (about ten presses) finds its pictures
+#: ready: every option of most depth sliders. The page keeps every picture, so each one
+#: sent costs it work; a change stops the drawing (the slider in use gets all its stops).
+NEAR = 10
 #: Seconds between two pictures drawn ahead, in which the kernel takes messages.
 BETWEEN_STEPS = 0.005
 #: When any explorer in this kernel last changed (monotonic seconds): the long rest is

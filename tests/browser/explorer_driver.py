@@ -190,7 +190,8 @@ def drive_slider(
     slider values are read back from the page, and the readout must come to show the exact
     numbers the oracle of the explorer's kind computes from them; an explorer of a kind
     without an oracle fails. The latency is measured inside the page, from the ``keydown``
-    event to the first change of the readout's text that shows the expected numbers.
+    event to the first change of the readout's text as shown (a readout drawn ahead may
+    cover the kernel's) that shows the expected numbers.
     """
     where = f"{notebook} {label}"
     explorer_el = explorer.element_handle()
@@ -334,10 +335,13 @@ def latency_table(rows: list[SliderTiming]) -> str:
         "Key press → updated readout and → new picture, measured in Chromium. Reported only:",
         "timings depend on the machine and its load, and no test passes or fails on them.",
         "Each press is made on a quiet kernel. All times are taken with performance.now() in",
-        "the page, from the keydown event: to the first change of the readout that shows the",
-        "expected counts (computed with conv1x1_viz.conv_params and conv_macs from the slider",
-        "values and fixed sizes read in the page), and to the first new picture: painted on",
-        "the explorer's canvas, or a picture drawn ahead shown by the page. 'drawn ahead'",
+        "the page, from the keydown event: to the first change of the readout as shown (the",
+        "kernel's, or a readout drawn ahead over it) that shows the expected counts (computed",
+        "with conv1x1_viz.conv_params and conv_macs from the slider values and fixed sizes",
+        "read in the page), taken when the page changed it, before the paint (a readout drawn",
+        "ahead is painted in the frame that shows its picture); and to the first new",
+        "picture: painted on the explorer's canvas, or a picture drawn ahead shown by the",
+        "page. 'drawn ahead'",
         "counts the presses answered by a picture drawn ahead, which the page switched to",
         "without the kernel; that picture counts once the page painted the frame after the",
         "switch. 'in page' is the time from the picture's data reaching the page (ipympl's",

@@ -82,7 +82,9 @@ def burst_rows():
     yield rows
     if rows:
         lines = [
-            "A held key: ten presses 30 ms apart; time from the last keydown to the page",
+            "A held key: ten presses 30 ms apart (Playwright's, which wait for the page: 50–300",
+            "ms apart were seen), from rest (no picture reached the page for 1 s before); time",
+            "from the last keydown to the page",
             "showing, for good, the last picture, whose pixels equal the explorer drawn from",
             "scratch (a picture drawn ahead may later cover the figure with the same pixels);",
             "whether that picture was one drawn ahead (switched to by the page) or drawn by",
