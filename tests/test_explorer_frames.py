@@ -54,6 +54,16 @@ def _shown_cards_are_current(explorer) -> None:
         assert slot.card.children == (slot.image,) and slot.note_card.children == (slot.note,)
         value = deck._value_at(key, index)
         assert slot.settings == explorer._picture_settings(key, value), (key, index)
+        # No stop on the way from the handle moves another control (see the next test).
+        here = deck._index(key)
+        for stop in range(min(here, index) + 1, max(here, index)):
+            assert _others(deck, key, stop) == _others(deck, key, here), (key, index, stop)
+
+
+def _others(deck, key: str, index: int):
+    """The other controls' values with ``key`` at stop ``index`` (None: no picture there)."""
+    settings = deck.settings(key, deck._value_at(key, index))
+    return None if settings is None else [kv for kv in settings[0] if kv[0] != key]
 
 
 @pytest.mark.parametrize("kind", EXPLORERS)
@@ -277,3 +287,26 @@ def test_a_run_of_changes_waits_longer_before_drawing_ahead(monkeypatch):
     todo = deck.missing(["filters"], here=False)
     assert todo[-1][1] == slider.index and todo[0][1] != slider.index
     assert deck.missing(["filters"])[0][1] == slider.index
+
+
+def test_no_card_lies_past_a_stop_that_moves_another_control():
+    # With 96 input maps and 4 filters, 2 groups divide both depths; 3 filters allow only
+    # 1 group, and the groups control stays at 1 on the way on to 2 filters. A card for 2
+    # filters drawn now (with 2 groups) would be wrong after a key press through 3, and
+    # the page switches cards before the kernel hears of 3: it stays hidden.
+    explorer = SeparableExplorer()
+    explorer.set(in_channels=96, filters=4, groups=2)
+    deck, slider = explorer.frames, explorer.sliders["filters"]
+    deck.draw_ahead(deck.missing(["filters"]))
+    deck._show("filters")
+    index = {value: i for i, (_, value) in enumerate(slider.options)}
+    cards = {v: deck.slots["filters"][i].card.layout.visibility for v, i in index.items()}
+    assert deck.slots["filters"][index[2]].settings is not None  # drawn, yet hidden
+    assert (cards[4], cards[3], cards[2]) == ("visible", "visible", "hidden")
+    assert cards[max(index)] == "visible"  # on the way up, no stop moves the groups
+    slider.value = 3  # the kernel hears of 3: the groups follow, and 2's card is redrawn
+    two = deck.slots["filters"][index[2]]
+    assert explorer.value("groups") == 1 and two.card.layout.visibility == "hidden"
+    deck.draw_ahead(deck.missing(["filters"]))
+    assert two.card.layout.visibility == "visible"
+    _shown_cards_are_current(explorer)

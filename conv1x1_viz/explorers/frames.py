@@ -259,12 +259,31 @@ class FrameDeck:
     # -- the page's side: what the deck shows ---------------------------------------------
 
     def _refresh_cards(self, key: str) -> bool:
-        """Make visible exactly the cards of ``key`` whose picture is up to date.
+        """Make visible exactly the cards of ``key`` the page may show.
 
-        Returns whether the card at the slider's stop is one of them.
+        Those whose picture is up to date and that a key press at a time reaches from the
+        handle without passing a stop at which another control moves (a limit), or at
+        which no picture is allowed: past such a stop the other controls depend on the
+        way the slider went, and the page switches cards before the kernel has heard of
+        the stops between. Returns whether the card at the slider's stop is visible.
         """
+        here, stops = self._index(key), range(len(self.slots[key]))
+        wanted = [None if (v := self._value_at(key, i)) is None else self.settings(key, v)
+                  for i in stops]  # fmt: skip
+
+        def others(settings: Hashable | None) -> list | None:
+            return None if settings is None else [kv for kv in settings[0] if kv[0] != key]
+
+        reach = {here}
+        for step in (1, -1):
+            index = here + step
+            while index in stops:
+                reach.add(index)
+                if others(wanted[index]) != others(wanted[here]):
+                    break
+                index += step
         for index, slot in enumerate(self.slots[key]):
-            fresh = self._fresh(key, index)
+            fresh = index in reach and slot.settings is not None and slot.settings == wanted[index]
             if slot.shown != fresh:
                 for card in (slot.note_card, slot.card):  # the readout first, as the kernel's
                     card.layout.visibility = "visible" if fresh else "hidden"
