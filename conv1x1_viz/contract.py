@@ -4,7 +4,9 @@ An explorer's root element has :data:`EXPLORER` and the class of its kind
 (:func:`kind_class`, e.g. ``c1x1-param-explorer``); each control has
 :func:`slider_class` of its key (``c1x1-slider-filters``); the box of the controls
 :data:`CONTROLS`, the text readout :data:`READOUT`, the figure :data:`FIGURE` and the
-``Output`` that shows errors raised while updating :data:`ERRORS`. Sizes fixed when the
+``Output`` that shows errors raised while updating :data:`ERRORS`; the pictures and the
+readouts drawn ahead, over the figure and the readout, :data:`FRAMES` and
+:data:`READOUT_CARDS`. Sizes fixed when the
 explorer was made, which its counts depend on, are classes too (:func:`fixed_class`,
 ``c1x1-fixed-height-28``), so that a browser test can compute the counts the page must
 show from the page alone (:func:`parse_fixed_sizes`).

@@ -128,8 +128,9 @@ class Explorer(DrawsAhead, ipywidgets.VBox):
     view : ipywidgets.DOMWidget
         What shows the figure: ipympl's canvas, or an :class:`ipywidgets.Image`.
     frames : FrameDeck
-        The pictures drawn ahead of the sliders, laid over :attr:`view`, which the page
-        switches as a slider moves (:mod:`~conv1x1_viz.explorers.frames`).
+        The pictures drawn ahead of the sliders, laid over :attr:`view`, and their
+        readouts, laid over :attr:`readout`, which the page switches as a slider moves
+        (:mod:`~conv1x1_viz.explorers.frames`).
     figure_box : ipywidgets.GridBox
         :attr:`view` and the deck of :attr:`frames` in one grid cell, the deck on top.
     blitter : Blitter
