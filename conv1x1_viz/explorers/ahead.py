@@ -86,11 +86,15 @@ class DrawsAhead:
 
     def _readout_with(self, key: str, value: Any) -> str:
         """Return the readout's HTML with ``key`` at ``value`` (and the controls it limits)."""
-        with self._trying(self._limited({**self._values(), key: value})):
+        with self._trying(self._values_with(key, value)):
             return self.readout_texts()[0]
 
     def _values(self) -> dict[str, Any]:
         return {key: self.value(key) for key in self.controls}
+
+    def _values_with(self, key: str, value: Any) -> dict[str, Any]:
+        """Return the controls' values with ``key`` at ``value``, those it limits following."""
+        return self._limited({**self._values(), key: value})
 
     def _limited(self, values: Mapping[str, Any]) -> dict[str, Any]:
         """Return ``values`` with :meth:`limits` applied, as :meth:`_sync_limits` would."""
@@ -114,9 +118,9 @@ class DrawsAhead:
         The controls' values, :meth:`picture_state` and the figure's resolution (ipympl
         raises it on a high-density screen).
         """
-        values = {k: self.sliders[k].value for k in self.controls}
+        values = self._values()
         if key is not None:
-            values = self._limited({**values, key: value})
+            values = self._values_with(key, value)
             with self._trying(values):
                 if not self._allows():
                     return None
@@ -127,7 +131,7 @@ class DrawsAhead:
 
         Controls that ``key`` limits are drawn as they would follow it.
         """
-        with self._trying(self._limited({**self._values(), key: value})):
+        with self._trying(self._values_with(key, value)):
             self.update_figure()
             return self.blitter.draw()
 

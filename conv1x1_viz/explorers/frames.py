@@ -247,14 +247,19 @@ class FrameDeck:
     def _index(self, key: str) -> int:
         return getattr(self.sliders[key], self._trait(key))
 
-    def _fresh(self, key: str, index: int) -> bool:
-        """Whether stop ``index`` of ``key`` holds a picture of the present settings."""
-        slot, value = self.slots[key][index], self._value_at(key, index)
-        return (
-            value is not None
-            and slot.settings is not None
-            and slot.settings == self.settings(key, value)
-        )
+    def _wanted(self, key: str, index: int) -> Hashable | None:
+        """Return the settings of the picture at stop ``index`` of ``key``, None if none."""
+        value = self._value_at(key, index)
+        return None if value is None else self.settings(key, value)
+
+    def _fresh(self, key: str, index: int, wanted: Hashable | None = None) -> bool:
+        """Whether stop ``index`` of ``key`` holds a picture of the present settings.
+
+        ``wanted``: those settings (:meth:`_wanted`), if already worked out.
+        """
+        settings = self.slots[key][index].settings
+        wanted = self._wanted(key, index) if wanted is None else wanted
+        return settings is not None and settings == wanted
 
     # -- the page's side: what the deck shows ---------------------------------------------
 
@@ -268,8 +273,7 @@ class FrameDeck:
         the stops between. Returns whether the card at the slider's stop is visible.
         """
         here, stops = self._index(key), range(len(self.slots[key]))
-        wanted = [None if (v := self._value_at(key, i)) is None else self.settings(key, v)
-                  for i in stops]  # fmt: skip
+        wanted = [self._wanted(key, i) for i in stops]
 
         def others(settings: Hashable | None) -> list | None:
             return None if settings is None else [kv for kv in settings[0] if kv[0] != key]
@@ -283,7 +287,7 @@ class FrameDeck:
                     break
                 index += step
         for index, slot in enumerate(self.slots[key]):
-            fresh = index in reach and slot.settings is not None and slot.settings == wanted[index]
+            fresh = index in reach and self._fresh(key, index, wanted[index])
             if slot.shown != fresh:
                 for card in (slot.note_card, slot.card):  # the readout first, as the kernel's
                     card.layout.visibility = "visible" if fresh else "hidden"

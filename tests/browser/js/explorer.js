@@ -81,6 +81,10 @@
     };
   };
 
+  // Whether a readout drawn ahead shows (see cardsInPlace) and the kernel is idle.
+  t.cardShownQuiet = (readout, cards, figure) =>
+    t.cardsInPlace(readout, cards, figure).card !== null && t.kernelIdle();
+
   // When a new picture reaches the page: ipympl turns each PNG it receives into a blob URL
   // (`messages`), then paints the decoded picture on the figure's canvas (`images`), which
   // the learner sees unless a picture drawn ahead covers it. Both are recorded for the
