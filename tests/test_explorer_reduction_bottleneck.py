@@ -124,8 +124,8 @@ def test_bottleneck_reduction_never_exceeds_the_input_depth():
     assert largest() == 64 and explorer.sliders["reduction"].value == 64
     assert "1×1 to 64: parameters: (1·1·64 + 1)·64" in explorer.summary()
     assert not explorer.errors.outputs
-    explorer.sliders["in_channels"].value = 1024
-    assert largest() == 1024 and explorer.sliders["reduction"].value == 64
+    explorer.sliders["in_channels"].value = 1024  # the learner's 128 is allowed again
+    assert largest() == 1024 and explorer.sliders["reduction"].value == 128
     with pytest.raises(ValueError, match="reduction must be one of 1, 2, .*, 192, got 256"):
         BottleneckExplorer(in_channels=192, reduction=256)
 

@@ -232,8 +232,10 @@ def test_controls_check_build_and_cap_their_widgets():
     with pytest.raises(ValueError, match=r"k must be a whole number 1 … 7 \(odd reasons\), got 9"):
         whole.check("k", 9)
     slider = whole.widget(5)
-    whole.cap(slider, 4)
+    whole.cap(slider, 4, wish=5)
     assert (slider.max, slider.value) == (4, 4)
+    whole.cap(slider, 7, wish=5)  # the learner's choice is back once allowed
+    assert (slider.max, slider.value) == (7, 5)
     choice = Choice("depth", (1, 3, 64, 2048))
     assert choice.check("depth", 64) == 64
     with pytest.raises(ValueError, match="depth must be one of 1, 3, 64, 2,048, got 5"):
@@ -242,8 +244,14 @@ def test_controls_check_build_and_cap_their_widgets():
         choice.check("depth", True)
     picker = choice.widget(2048)
     assert isinstance(picker, ipywidgets.SelectionSlider) and picker.label == "2,048"
-    choice.cap(picker, 100)
+    choice.cap(picker, 100, wish=2048)
     assert [v for _, v in picker.options] == [1, 3, 64] and picker.value == 64
+    choice.cap(picker, [1, 3, 2048], wish=64)  # not allowed: the largest allowed below
+    assert [v for _, v in picker.options] == [1, 3, 2048] and picker.value == 3
+    choice.cap(picker, [64, 2048], wish=3)  # none below: the smallest
+    assert picker.value == 64
+    choice.cap(picker, 2048, wish=3)
+    assert [v for _, v in picker.options] == [1, 3, 64, 2048] and picker.value == 3
     with pytest.raises(ValueError, match="options must be increasing whole numbers"):
         Choice("depth", (3, 1))
     assert Toggle("bias").check("use_bias", True) is True

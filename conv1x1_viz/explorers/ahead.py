@@ -26,6 +26,7 @@ class DrawsAhead:
     """Pictures of other settings than the controls hold, drawn without touching them."""
 
     _trial: dict[str, Any]
+    _wishes: dict[str, Any]
 
     # -- what an explorer may say about its controls and picture -----------------------
 
@@ -93,15 +94,14 @@ class DrawsAhead:
         return {key: self.value(key) for key in self.controls}
 
     def _values_with(self, key: str, value: Any) -> dict[str, Any]:
-        """Return the controls' values with ``key`` at ``value``, those it limits following."""
-        return self._limited({**self._values(), key: value})
+        """Return the controls' values with ``key`` at ``value``, those it limits following.
 
-    def _limited(self, values: Mapping[str, Any]) -> dict[str, Any]:
-        """Return ``values`` with :meth:`limits` applied, as :meth:`_sync_limits` would."""
-        limited = dict(values)
-        for key, limit in self.limits(values).items():
-            limited[key] = self.controls[key].limited(values[key], limit)
-        return limited
+        As :meth:`_sync_limits` leaves them once ``key`` is there, whichever way it went.
+        """
+        values, wishes = {**self._values(), key: value}, {**self._wishes, key: value}
+        for limited, limit in self.limits(values).items():
+            values[limited] = self.controls[limited].limited(wishes[limited], limit)
+        return values
 
     @contextlib.contextmanager
     def _trying(self, values: Mapping[str, Any]) -> Iterator[None]:

@@ -170,10 +170,12 @@ class Explorer(DrawsAhead, ipywidgets.VBox):
         self.presets = tuple(
             p for p in presets if all(v in self.controls[k].values() for k, v in p.values.items())
         )
-        self.sliders = {
-            key: control.widget(control.check(key, values[key]))
-            for key, control in self.controls.items()
-        }
+        #: The value the learner last chose for each control; a limited one holds it when
+        #: allowed (see :meth:`_sync_limits`).
+        self._wishes = {key: control.check(key, values[key]) for key, control in controls.items()}
+        self._limiting = False
+        self.sliders = {key: control.widget(self._wishes[key]) for key, control in controls.items()}
+        self._keys = {id(widget): key for key, widget in self.sliders.items()}
         self.readout = ipywidgets.HTML()
         self.readout.add_class(contract.READOUT)
         self.errors = ipywidgets.Output()
@@ -287,13 +289,17 @@ class Explorer(DrawsAhead, ipywidgets.VBox):
         return {}
 
     def _sync_limits(self) -> None:
-        """Apply :meth:`limits` to the controls, so that invalid settings cannot be reached."""
-        for key, limit in self.limits(self._values()).items():
-            control, widget = self.controls[key], self.sliders[key]
-            if isinstance(limit, list):
-                control.offer(widget, limit)
-            else:
-                control.cap(widget, limit)
+        """Apply :meth:`limits` to the controls, so that invalid settings cannot be reached.
+
+        A limited control holds the value the learner last chose for it if allowed, else
+        the nearest allowed below (:meth:`Choice.limited`), whatever the limits were before.
+        """
+        self._limiting = True
+        try:
+            for key, limit in self.limits(self._values()).items():
+                self.controls[key].cap(self.sliders[key], limit, self._wishes[key])
+        finally:
+            self._limiting = False
 
     # -- the update path ---------------------------------------------------------------
 
@@ -385,6 +391,8 @@ class Explorer(DrawsAhead, ipywidgets.VBox):
         """React to a control; errors go to :attr:`errors` instead of the kernel log."""
         self.frames.touch()  # before waiting for a picture being drawn ahead
         with self._lock:
+            if not self._limiting:  # the learner's choice, not a limit applied
+                self._wishes[self._keys[id(change["owner"])]] = change["new"]
             if self._busy:  # a limit being adjusted below, or hold_updates()
                 return
             self._busy = True

@@ -102,13 +102,18 @@ class Whole:
         """Every value the slider can hold."""
         return tuple(range(self.low, self.high + 1))
 
-    def cap(self, widget: ipywidgets.IntSlider, high: int) -> None:
-        """Let ``widget`` go no higher than ``high`` (the value follows if it must)."""
+    def cap(self, widget: ipywidgets.IntSlider, high: int, wish: int) -> None:
+        """Let ``widget`` go no higher than ``high``, at ``wish`` if it can (:meth:`limited`)."""
         widget.max = max(self.low, min(self.high, high))
+        widget.value = self.limited(wish, high)
 
-    def limited(self, value: int, high: int) -> int:
-        """Return the value a slider at ``value`` holds once capped at ``high`` (:meth:`cap`)."""
-        return min(value, max(self.low, min(self.high, high)))
+    def limited(self, wish: int, high: int) -> int:
+        """Return the value a slider set to ``wish`` holds once capped at ``high`` (:meth:`cap`).
+
+        ``wish`` if allowed, else ``high``: the value depends on the cap and the value the
+        learner chose, not on the caps in between.
+        """
+        return min(wish, max(self.low, min(self.high, high)))
 
 
 @dataclass(frozen=True)
@@ -118,7 +123,7 @@ class Choice:
     For values far apart, such as :data:`DEPTHS` and :data:`KERNELS`, where a slider
     over the whole range would be too fine. The widget is a ``SelectionSlider`` whose
     stops read with thousands separators (``2,048``); a value that is not an option is
-    refused, and :meth:`capped`, :meth:`cap` and :meth:`offer` narrow the options.
+    refused, and :meth:`capped` and :meth:`cap` narrow the options.
 
     Attributes
     ----------
@@ -162,33 +167,34 @@ class Choice:
         """Return the same choice without the options above ``high`` (keeping at least one)."""
         return Choice(self.label, tuple(o for o in self.options if o <= high) or self.options[:1])
 
-    def cap(self, widget: ipywidgets.SelectionSlider, high: int) -> None:
-        """Offer only the options up to ``high`` (the value follows if it must)."""
-        self.offer(widget, self._up_to(high))
+    def cap(self, widget: ipywidgets.SelectionSlider, limit: int | list[int], wish: int) -> None:
+        """Offer only the options ``limit`` allows, at ``wish`` if it can (see :meth:`limited`).
 
-    def _up_to(self, high: int) -> list[int]:
-        return [o for o in self.options if o <= high] or [self.options[0]]
-
-    def limited(self, value: int, limit: int | list[int]) -> int:
-        """Return the value a slider at ``value`` holds once ``limit`` applies.
-
-        ``limit`` is a number (see :meth:`cap`) or the options allowed (see :meth:`offer`).
+        ``limit`` is a number (the options up to it) or the options allowed.
         """
-        allowed = limit if isinstance(limit, list) else self._up_to(limit)
-        lower = [o for o in allowed if o <= value]
-        return value if value in allowed else (lower or allowed)[-1]
-
-    def offer(self, widget: ipywidgets.SelectionSlider, allowed: list[int]) -> None:
-        """Offer only ``allowed``, some of the options (the value follows if it must).
-
-        A value no longer allowed becomes the largest allowed one below it.
-        """
-        value = self.limited(widget.value, allowed)
+        allowed = self._allowed(limit)
         if [v for _, v in widget.options] != allowed:
             # New options reset the value to the first one; the explorer ignores changes
             # made while it adjusts its limits, and then sees the value put back.
             widget.options = [(format_count(o), o) for o in allowed]
-            widget.value = value
+        widget.value = self.limited(wish, allowed)
+
+    def _allowed(self, limit: int | list[int]) -> list[int]:
+        if isinstance(limit, list):
+            return limit
+        return [o for o in self.options if o <= limit] or [self.options[0]]
+
+    def limited(self, wish: int, limit: int | list[int]) -> int:
+        """Return the value a slider set to ``wish`` holds once ``limit`` applies (:meth:`cap`).
+
+        ``wish`` if allowed, else the largest allowed option below it (the smallest if none
+        is): the value depends on the limit and the value the learner chose, not on the
+        limits in between, so that a slider which limits this one gives the same settings
+        at a stop whichever way it went there.
+        """
+        allowed = self._allowed(limit)
+        lower = [o for o in allowed if o <= wish]
+        return wish if wish in allowed else (lower[-1] if lower else allowed[0])
 
 
 @dataclass(frozen=True)

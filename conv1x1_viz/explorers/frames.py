@@ -267,23 +267,21 @@ class FrameDeck:
         """Make visible exactly the cards of ``key`` the page may show.
 
         Those whose picture is up to date and that a key press at a time reaches from the
-        handle without passing a stop at which another control moves (a limit), or at
-        which no picture is allowed: past such a stop the other controls depend on the
-        way the slider went, and the page switches cards before the kernel has heard of
-        the stops between. Returns whether the card at the slider's stop is visible.
+        handle without passing a stop at which no picture is allowed (one that would drop
+        a map clicked): past such a stop, what the picture shows depends on whether the
+        kernel heard of it, and the page switches cards before the kernel hears of the
+        stops between. Limits are no such stop: a limited control's value depends only on
+        the others' and the learner's choice (:meth:`~.controls.Choice.limited`).
+        Returns whether the card at the slider's stop is visible.
         """
         here, stops = self._index(key), range(len(self.slots[key]))
         wanted = [self._wanted(key, i) for i in stops]
-
-        def others(settings: Hashable | None) -> list | None:
-            return None if settings is None else [kv for kv in settings[0] if kv[0] != key]
-
         reach = {here}
         for step in (1, -1):
             index = here + step
             while index in stops:
                 reach.add(index)
-                if others(wanted[index]) != others(wanted[here]):
+                if wanted[index] is None:
                     break
                 index += step
         for index, slot in enumerate(self.slots[key]):
