@@ -30,6 +30,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+import functools
 import html
 import io
 import json
@@ -175,7 +176,6 @@ class Explorer(DrawsAhead, ipywidgets.VBox):
         self._wishes = {key: control.check(key, values[key]) for key, control in controls.items()}
         self._limiting = False
         self.sliders = {key: control.widget(self._wishes[key]) for key, control in controls.items()}
-        self._keys = {id(widget): key for key, widget in self.sliders.items()}
         self.readout = ipywidgets.HTML()
         self.readout.add_class(contract.READOUT)
         self.errors = ipywidgets.Output()
@@ -217,7 +217,7 @@ class Explorer(DrawsAhead, ipywidgets.VBox):
         self.view.on_msg(self._on_view_message)
         for key, widget in self.sliders.items():
             widget.add_class(contract.slider_class(key))
-            widget.observe(self._on_change, names="value")
+            widget.observe(functools.partial(self._on_change, key), names="value")
         controls_box = ipywidgets.VBox(list(self.sliders.values()))
         controls_box.add_class(contract.CONTROLS)
         self.children = [
@@ -387,12 +387,12 @@ class Explorer(DrawsAhead, ipywidgets.VBox):
             with open(log, "a", encoding="utf-8") as out:
                 out.write(json.dumps({"kind": self.kind, **times, "steps": self.timings}) + "\n")
 
-    def _on_change(self, change: dict[str, Any]) -> None:
-        """React to a control; errors go to :attr:`errors` instead of the kernel log."""
+    def _on_change(self, key: str, change: dict[str, Any]) -> None:
+        """React to control ``key``; errors go to :attr:`errors` instead of the kernel log."""
         self.frames.touch()  # before waiting for a picture being drawn ahead
         with self._lock:
             if not self._limiting:  # the learner's choice, not a limit applied
-                self._wishes[self._keys[id(change["owner"])]] = change["new"]
+                self._wishes[key] = change["new"]
             if self._busy:  # a limit being adjusted below, or hold_updates()
                 return
             self._busy = True

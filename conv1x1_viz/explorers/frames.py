@@ -122,6 +122,10 @@ class _Slot:
     settings: Hashable | None = None
     shown: bool = False
 
+    def holds(self, wanted: Hashable | None) -> bool:
+        """Whether the card holds the picture of ``wanted`` settings (None: no picture)."""
+        return wanted is not None and self.settings == wanted
+
 
 @dataclass
 class FrameDeck:
@@ -252,14 +256,9 @@ class FrameDeck:
         value = self._value_at(key, index)
         return None if value is None else self.settings(key, value)
 
-    def _fresh(self, key: str, index: int, wanted: Hashable | None = None) -> bool:
-        """Whether stop ``index`` of ``key`` holds a picture of the present settings.
-
-        ``wanted``: those settings (:meth:`_wanted`), if already worked out.
-        """
-        settings = self.slots[key][index].settings
-        wanted = self._wanted(key, index) if wanted is None else wanted
-        return settings is not None and settings == wanted
+    def _fresh(self, key: str, index: int) -> bool:
+        """Whether stop ``index`` of ``key`` holds a picture of the present settings."""
+        return self.slots[key][index].holds(self._wanted(key, index))
 
     # -- the page's side: what the deck shows ---------------------------------------------
 
@@ -285,7 +284,7 @@ class FrameDeck:
                     break
                 index += step
         for index, slot in enumerate(self.slots[key]):
-            fresh = index in reach and self._fresh(key, index, wanted[index])
+            fresh = index in reach and slot.holds(wanted[index])
             if slot.shown != fresh:
                 for card in (slot.note_card, slot.card):  # the readout first, as the kernel's
                     card.layout.visibility = "visible" if fresh else "hidden"
@@ -354,7 +353,7 @@ class FrameDeck:
                 if near is not None and distance > near and index != at:
                     continue
                 wanted = self.settings(key, value)
-                if wanted is not None and self.slots[key][index].settings != wanted:
+                if wanted is not None and not self.slots[key][index].holds(wanted):
                     todo.append((distance, key, index, value))
         return [(key, index, value) for _, key, index, value in sorted(todo, key=lambda t: t[0])]
 
