@@ -236,7 +236,13 @@ def drive_slider(
             if timing["key"] is not None and t >= timing["key"] and shows_expected(txt, expected)
         ]
         if not hits:
-            raise AssertionError(f"{where}: could not time press {press + 1} on {key}")
+            shown = [(round(t - timing["key"], 1), txt) for t, txt in timing["events"]]
+            raise AssertionError(
+                f"{where}: could not time press {press + 1} on {key}: no readout shown after "
+                f"the key showed {expected}; shown (ms after the key, text): {shown}; "
+                f"the kernel's readout: {view.readout!r}; shown now: "
+                f"{call(page, 'shownReadout', readout.element_handle(), READOUT_CARDS)!r}"
+            )
         latencies.append(hits[0] - timing["key"])
         painted = await_picture(page, where, f"press {press + 1} on {key}")
         pictures.append(painted["images"][0] - painted["key"])
@@ -334,7 +340,7 @@ def latency_table(rows: list[SliderTiming]) -> str:
     lines = [
         "Key press → updated readout and → new picture, measured in Chromium. Reported only:",
         "timings depend on the machine and its load, and no test passes or fails on them.",
-        "JupyterLab renders every cell (notebook windowing 'none'), in a 1024-px window.",
+        "JupyterLab runs at its default notebook windowing, in a 1024-px window.",
         "Each press is made on a quiet kernel. All times are taken with performance.now() in",
         "the page, from the keydown event: to the first change of the readout as shown (the",
         "kernel's, or a readout drawn ahead over it) that shows the expected counts (computed",

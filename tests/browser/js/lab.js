@@ -16,12 +16,36 @@
   t.notebookNode = () =>
     document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook');
 
+  // The requests the kernel is handling: JupyterLab sends widget messages to kernel
+  // subshells, which handle them at the same time, so the kernel's status says 'idle' when
+  // one request ends while another still runs. A request is handled from its 'busy' status
+  // to its 'idle' (both name it as their parent); `busy` holds those begun and not ended.
+  const track = (k) => {
+    if (t.trackedKernel === k) return;
+    t.trackedKernel = k;
+    t.busy = new Set();
+    k.iopubMessage.connect((_, msg) => {
+      if (msg.header.msg_type !== 'status') return;
+      const id = msg.parent_header && msg.parent_header.msg_id;
+      if (!id) return;
+      if (msg.content.execution_state === 'busy') t.busy.add(id);
+      else if (msg.content.execution_state === 'idle') t.busy.delete(id);
+    });
+    // A restart ends every request.
+    k.statusChanged.connect((_, status) => {
+      if (['starting', 'restarting', 'autorestarting', 'dead'].includes(status)) t.busy.clear();
+    });
+  };
+
+  // Whether the kernel handles no request (see `track`) and no input is pending.
   t.kernelIdle = () => {
     const w = t.notebookWidget();
     if (!w || !w.context.isReady) return false;
     const s = w.sessionContext.session;
     const k = s && s.kernel;
-    return !!k && k.status === 'idle' && !w.sessionContext.pendingInput;
+    if (!k) return false;
+    track(k);
+    return k.status === 'idle' && t.busy.size === 0 && !w.sessionContext.pendingInput;
   };
 
   // Whether the kernel has been idle for `ms` milliseconds, as seen by successive calls
