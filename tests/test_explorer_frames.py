@@ -217,13 +217,52 @@ def test_pictures_are_drawn_ahead_once_the_controls_rest(monkeypatch):
         await _until(lambda: not deck.figure_behind)
         return explorer
 
-    # In a thread of its own, as a kernel's subshell: an earlier test (Playwright's sync
-    # API) may have left an event loop running in this one.
+    explorer = _in_a_loop(scenario)
+    fresh = ParamExplorer(filters=256)
+    assert bytes(explorer.snapshot()) == bytes(fresh.snapshot())
+    assert not explorer.errors.outputs
+
+
+def test_cards_out_of_date_are_hidden_while_the_controls_rest(monkeypatch):
+    # Moving one slider puts the pictures of the others out of date, out of sight. They are
+    # hidden at the next short rest, not when the learner turns to another slider: its stack
+    # is then shown at once, not after a message per card to hide.
+    monkeypatch.setattr(frames_module, "LONG_PAUSE", 1000.0)  # no drawing for the others
+
+    def out_of_date(deck, key):
+        slots = enumerate(deck.slots[key])
+        return [i for i, slot in slots if slot.shown and not deck._fresh(key, i)]
+
+    async def scenario():
+        explorer = ParamExplorer()
+        deck = explorer.frames
+        deck.draw_ahead()
+        assert deck.slots["in_channels"][deck._index("in_channels")].shown
+        explorer.sliders["filters"].value = 128
+        drawn = deck.drawn
+        assert out_of_date(deck, "in_channels")  # still visible, out of sight
+        await _until(lambda: not out_of_date(deck, "in_channels"))
+        await _until(lambda: not deck.stale())  # the other sliders', a slider a step
+        assert deck.drawn == drawn  # hidden, not drawn again
+        return explorer
+
+    explorer = _in_a_loop(scenario)
+    slots = explorer.frames.slots["in_channels"]
+    assert all(slot.card.layout.visibility == "hidden" for slot in slots)
+    assert all(slot.note_card.layout.visibility == "hidden" for slot in slots)
+
+
+def _in_a_loop(scenario):
+    """Return what ``scenario()`` returns, run in an event loop, as in a kernel.
+
+    In a thread of its own, as a kernel's subshell: an earlier test (Playwright's sync API)
+    may have left an event loop running in this one.
+    """
     done = {}
 
     def run() -> None:
         try:
-            done["explorer"] = asyncio.run(scenario())
+            done["result"] = asyncio.run(scenario())
         except BaseException as exc:  # raised again below, in the test's own thread
             done["error"] = exc
 
@@ -232,10 +271,7 @@ def test_pictures_are_drawn_ahead_once_the_controls_rest(monkeypatch):
     worker.join()
     if "error" in done:
         raise done["error"]
-    explorer = done["explorer"]
-    fresh = ParamExplorer(filters=256)
-    assert bytes(explorer.snapshot()) == bytes(fresh.snapshot())
-    assert not explorer.errors.outputs
+    return done["result"]
 
 
 async def _until(condition, timeout=20.0):

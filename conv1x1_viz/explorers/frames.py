@@ -388,6 +388,17 @@ class FrameDeck:
             self._refresh_cards(key)
         return done
 
+    def stale(self, keys: Iterable[str] | None = None) -> list[str]:
+        """List the sliders (of ``keys``, default all) with a visible card out of date.
+
+        A change of one slider makes the others' pictures out of date while their stacks are
+        out of sight. Shown again with such a card, a stack would first have to hide it,
+        card by card, each a message to the page before the one that shows the stack.
+        """
+        keys = self.stacks if keys is None else keys
+        return [k for k in keys if any(slot.shown and not self._fresh(k, i)
+                                       for i, slot in enumerate(self.slots[k]))]  # fmt: skip
+
     def shown(self) -> str | None:
         """Return the slider whose stack the deck shows, or None for the empty card."""
         index = self.widget.selected_index or 0
@@ -399,7 +410,9 @@ class FrameDeck:
         :data:`PAUSE` seconds after the last change (:data:`RUN_PAUSE` in a run of
         changes; see also :meth:`touch`), the stops of the
         slider being moved that lack a picture are drawn, the one at the handle last if the
-        figure shows it. After :data:`LONG_PAUSE` seconds
+        figure shows it; then the other sliders' cards that went out of date are hidden
+        (:meth:`stale`), a slider at a time, so that moving one of them next shows its stack
+        at once. After :data:`LONG_PAUSE` seconds
         without a change to any explorer (the learner turns to another control),
         ``catch_up`` brings the figure up to date if pictures were shown in its place, and
         the other sliders get the :data:`NEAR` stops around their handles (the rest once
@@ -427,6 +440,9 @@ class FrameDeck:
                     loop.call_later(self._pause - resting, step)
                 elif own:
                     self.draw_ahead(own[:1])
+                    loop.call_later(BETWEEN_STEPS, step)
+                elif stale := self.stale(others):
+                    self._refresh_cards(stale[0])
                     loop.call_later(BETWEEN_STEPS, step)
                 elif all_resting < LONG_PAUSE:
                     loop.call_later(LONG_PAUSE - all_resting, step)
