@@ -19,6 +19,7 @@ from conv1x1_viz.explorers import (
     ParamExplorer,
     SeparableExplorer,
 )
+from conv1x1_viz.explorers.figure import whole_png
 
 from .test_explorers import EXPLORERS, _moves
 
@@ -250,6 +251,39 @@ def test_cards_out_of_date_are_hidden_while_the_controls_rest(monkeypatch):
     slots = explorer.frames.slots["in_channels"]
     assert all(slot.card.layout.visibility == "hidden" for slot in slots)
     assert all(slot.note_card.layout.visibility == "hidden" for slot in slots)
+
+
+def test_a_picture_whose_controls_moved_while_it_was_drawn_is_not_kept():
+    # The page's message sets a slider on a thread of its own while a picture is drawn
+    # ahead (under the explorer's lock, which the slider's observer then waits for). The
+    # card must not claim the new settings with a picture and readout of the old.
+    explorer = ParamExplorer()
+    deck, filters = explorer.frames, explorer.sliders["filters"]
+    draw = deck.draw
+    target = filters.options[-1][1] if filters.value != filters.options[-1][1] else 1
+    page = threading.Thread(target=lambda: setattr(filters, "value", target))
+
+    def draw_while_the_page_moves_filters(key, value):
+        picture = draw(key, value)
+        if not page.is_alive() and filters.value != target:
+            page.start()
+            while filters.value != target:  # set; its observer waits for the lock
+                time.sleep(0.001)
+        return picture
+
+    deck.draw = draw_while_the_page_moves_filters
+    todo = deck.missing(["in_channels"])
+    with explorer._lock:
+        deck.draw_ahead(todo[:2])
+    page.join()
+    deck.draw = draw
+    assert explorer.value("filters") == target
+    for index, slot in enumerate(deck.slots["in_channels"]):
+        if deck._fresh("in_channels", index):
+            value = deck._value_at("in_channels", index)
+            assert slot.note.value == deck.readout("in_channels", value), index
+            assert bytes(slot.image.value) == bytes(whole_png(draw("in_channels", value)))
+    explorer.frames.restore()
 
 
 def _in_a_loop(scenario):

@@ -361,12 +361,21 @@ class FrameDeck:
         """Draw the pictures ``todo`` (default: every one missing), as :meth:`missing` lists.
 
         Returns how many were drawn. The cards of their sliders are made visible or hidden,
-        and the figure's artists put back as the controls have them.
+        and the figure's artists put back as the controls have them. A picture is read from
+        the controls as it is drawn, and the page's messages set them on a thread of their
+        own: one whose settings changed meanwhile is not kept (its stop is drawn again at
+        the next rest), else its card would claim the new settings with the old picture.
         """
         todo = self.missing() if todo is None else todo
-        done = 0
+        done = drew = 0
         touched = set()
         for key, index, value in todo:
+            wanted = self.settings(key, value)
+            note = self.readout(key, value)
+            png = whole_png(self.draw(key, value))
+            drew += 1
+            if wanted is None or self.settings(key, value) != wanted:
+                continue
             slot = self.slots[key][index]
             if slot.image is None:
                 width, height = self.css_size()
@@ -376,13 +385,11 @@ class FrameDeck:
                 slot.card.children = (slot.image,)
                 slot.note = ipywidgets.HTML()
                 slot.note_card.children = (slot.note,)
-            slot.note.value = self.readout(key, value)
-            slot.image.value = whole_png(self.draw(key, value))
-            slot.settings = self.settings(key, value)
+            slot.note.value, slot.image.value, slot.settings = note, png, wanted
             touched.add(key)
             self.drawn += 1
             done += 1
-        if done:
+        if drew:
             self.restore()
         for key in touched:
             self._refresh_cards(key)
