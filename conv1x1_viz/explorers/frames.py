@@ -371,10 +371,12 @@ class FrameDeck:
         touched = set()
         for key, index, value in todo:
             wanted = self.settings(key, value)
+            if wanted is None:  # no picture allowed there now
+                continue
             note = self.readout(key, value)
             png = whole_png(self.draw(key, value))
             drew += 1
-            if wanted is None or self.settings(key, value) != wanted:
+            if self.settings(key, value) != wanted:
                 continue
             slot = self.slots[key][index]
             if slot.image is None:
