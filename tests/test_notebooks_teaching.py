@@ -72,6 +72,16 @@ SLIPS = [
     (r"""['"“`]*same['"”`]* padding,? (?:and stride 1 )?keeps""", r"whatever|any padding|valid"),
     # 06 measured a wide 1×1 layer at the highest rate: narrow layers are the slow ones.
     (r"1×1 layer runs at a lower rate", r"narrow"),
+    # "1×1 reduction, then k×k" is a low-rank k×k kernel only when the reduction is linear;
+    # GoogLeNet's has a ReLU, and then no single k×k kernel matches the pair (05).
+    (r"reduction,? (?:then|followed by) (?:a )?k×k[^.;]*low[- ]rank", r"linear"),
+    (r"read a (?:1×1 )?reduction as a low-rank", None),
+    (r"\bthen \d×\d\W*\s*\*?is\*? a \d×\d layer", r"linear"),
+    (r"learns?\b[^.;]*kernels of rank", r"linear"),
+    # Notebook 05 has no depthwise layer: 01 and 08 teach them.
+    (r"depthwise[^.;|]*notebooks?[^.;|]*\b05\b", None),
+    # A parameter count is not a cost of compute; reuse makes one weight cost many MACs.
+    (r"parameters are cheap to compute with", None),
 ]
 
 
