@@ -400,6 +400,10 @@ def solution_07(size: int = 16, row: int = 5, col: int = 3) -> Folded:
     weights = rng.normal(size=(3, 3))
     moved = np.argwhere(np.abs(conv1x1(poked, weights) - conv1x1(maps, weights)).max(axis=-1) > 0)
     mirrored = np.argwhere(np.abs(poked[:, ::-1] - maps[:, ::-1]).max(axis=-1) > 0)
+    # Poke one step to the right: the mirror's change moves one step to the left.
+    right = maps.copy()
+    right[row, col + 1] += 1.0
+    mirrored_right = np.argwhere(np.abs(right[:, ::-1] - maps[:, ::-1]).max(axis=-1) > 0)
     return _folded(
         "No. In the mirrored photo, the output pixel at (row, column) must hold the input pixel "
         "at (row, width − 1 − column): the top-left output comes from the top-right input. A "
@@ -408,10 +412,14 @@ def solution_07(size: int = 16, row: int = 5, col: int = 3) -> Folded:
         f"The poke test says so on {size}×{size} maps. Change input pixel ({row}, {col}):\n\n"
         f"- a 1×1 layer with 3 filters changes output pixel(s) {moved.tolist()}, the same place;\n"
         f"- the mirror image changes pixel(s) {mirrored.tolist()}, across the middle.\n\n"
-        "No choice of weights moves the change across, so no 1×1 layer mirrors. A k×k layer "
-        "could do it only with a window about twice as wide as the image; a network mirrors "
-        "by indexing "
-        "(`x[:, ::-1]`), which is how data augmentation flips images."
+        "No choice of weights moves the change across, so no 1×1 layer mirrors. No larger "
+        "kernel helps either. A convolution applies the same weights at every position, so "
+        "it is translation-equivariant: shift its input one pixel to the right and its output "
+        "shifts one pixel to the right. Mirroring does the opposite: poke input pixel "
+        f"({row}, {col + 1}), one step right of the first, and the mirror image changes "
+        f"pixel(s) {mirrored_right.tolist()}, one step left. So no convolution, of any kernel "
+        "size, mirrors a general image. A network mirrors by indexing (`x[:, ::-1]`), which "
+        "is how data augmentation flips images."
     )
 
 

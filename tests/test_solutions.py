@@ -150,6 +150,15 @@ def test_solution_07_poke_stays_put_mirror_moves():
     assert "changes pixel(s) [[2, 8]]" in text
 
 
+def test_solution_07_says_no_convolution_mirrors():
+    # It once said a k×k layer with a window twice as wide as the image could mirror one.
+    text = solution_07(size=10, row=2, col=1).text
+    assert "twice as wide" not in text
+    assert "translation-equivariant" in text
+    assert "poke input pixel (2, 2), one step right of the first" in text
+    assert "the mirror image changes pixel(s) [[2, 7]], one step left" in text
+
+
 def test_solution_08_counts_standard_layers_in_place_of_depthwise_ones():
     audit = _separable_audit()
     text = solution_08(audit).text
