@@ -55,8 +55,18 @@ SLIPS = [
     (r"always reaches through|always as deep as|always the depth of", r"standard|ungrouped"),
     # On a logarithmic axis a ratio is a difference of lengths, not a length.
     (r"equal ratios look equally long", None),
-    # Only an invertible matrix, and only before a ReLU, keeps all the information.
+    # Only an invertible matrix keeps all the information (and a ReLU after it may lose some).
     (r"view of the same information", r"invertible"),
+    # A ReLU after an invertible 1×1 layer can lose what it zeroes, but need not: 04 shows
+    # W = I on non-negative maps, and [I, −I], for which x = ReLU(x) − ReLU(−x).
+    (r"after the ReLU no longer determine", None),
+    (r"and only before the ReLU", None),
+    (r"ReLU between them gives something", None),
+    # Network in Network introduced the 1×1 layer as a per-pixel MLP; cutting cost came with
+    # GoogLeNet (05).
+    (r"\binvented (?:to|for)\b", None),
+    # The 1×1 layer is the k = 1 case of the k×k convolution, as every formula treats it.
+    (r"not a special case of the k×k", None),
     # For a 1×1 kernel, padding changes nothing; "same" is not why the size is kept.
     (r"""1×1 (?:layer|filter) with ['"“`]*same['"”`]* padding""", None),
     (r"""['"“`]*same['"”`]* padding,? (?:and stride 1 )?keeps""", r"whatever|any padding|valid"),
@@ -78,6 +88,16 @@ SLIPS = [
     (r"they do most of the work", r"MobileNet|depthwise"),
     # 08 asked for two decimal places and accepted only answers within 2 %.
     (r"two decimal places are enough", None),
+    # "1×1 reduction, then k×k" is a low-rank k×k kernel only when the reduction is linear;
+    # GoogLeNet's has a ReLU, and then no single k×k kernel matches the pair (05).
+    (r"reduction,? (?:then|followed by) (?:a )?k×k[^.;]*low[- ]rank", r"linear"),
+    (r"read a (?:1×1 )?reduction as a low-rank", None),
+    (r"\bthen \d×\d\W*\s*\*?is\*? a \d×\d layer", r"linear"),
+    (r"learns?\b[^.;]*kernels of rank", r"linear"),
+    # Notebook 05 has no depthwise layer: 01 and 08 teach them.
+    (r"depthwise[^.;|]*notebooks?[^.;|]*\b05\b", None),
+    # A parameter count is not a cost of compute; reuse makes one weight cost many MACs.
+    (r"parameters are cheap to compute with", None),
 ]
 
 
@@ -112,6 +132,14 @@ def test_slip_patterns_catch_the_old_sentences():
         "One-to-one projection is a mathematical term to mean translation.",
         "In the networks people ship today, 1×1 layers are no trick: they do most of the work.",
         "Answer with a decimal, e.g. 0.5 (two decimal places are enough).",
+        "Even with an invertible matrix, the maps after the ReLU no longer determine the input.",
+        "A projection keeps all the information only if its matrix is invertible, and only "
+        "before the ReLU.",
+        "Without an activation, two 1×1 layers equal one; a ReLU between them gives something "
+        "no single matrix reproduces.",
+        "This notebook shows the problem a 1×1 layer was invented to solve.",
+        "A 1×1 layer is not a special case of the k×k convolution: it is the piece every k×k "
+        "convolution is built from.",
     ]
     for sentence in old:
         assert any(
