@@ -16,11 +16,11 @@ from conv1x1_viz.explorers import (
     BottleneckExplorer,
     Choice,
     MixingExplorer,
-    ParamExplorer,
     SeparableExplorer,
 )
 from conv1x1_viz.explorers.figure import whole_png
 
+from .filter_block_explorer import FilterBlockExplorer
 from .test_explorers import EXPLORERS, _moves
 
 
@@ -131,7 +131,7 @@ def test_out_of_date_pictures_are_never_shown(kind):
 
 
 def test_a_check_box_shows_the_figure_and_redraws_it():
-    explorer = ParamExplorer()
+    explorer = FilterBlockExplorer()
     explorer.frames.draw_ahead()
     explorer.sliders["filters"].value = 128
     assert explorer.frames.shown() == "filters"
@@ -177,7 +177,7 @@ def test_no_picture_is_drawn_ahead_for_stops_that_would_lose_a_click():
 def test_the_page_switches_each_stack_with_its_slider():
     # Each stack's index follows its slider in the page: a choice's option index, a whole
     # number's value; the stack has a card for every index the slider can reach.
-    for explorer in (ParamExplorer(), MixingExplorer()):
+    for explorer in (FilterBlockExplorer(), MixingExplorer()):
         links = explorer.frames.links
         for key, stack in explorer.frames.stacks.items():
             slider = explorer.sliders[key]
@@ -206,7 +206,7 @@ def test_pictures_are_drawn_ahead_once_the_controls_rest(monkeypatch):
     monkeypatch.setattr(frames_module, "LONG_PAUSE", 0.3)
 
     async def scenario():
-        explorer = ParamExplorer()
+        explorer = FilterBlockExplorer()
         deck = explorer.frames
         assert deck.drawn == 0  # nothing is drawn before the learner moves something
         explorer.sliders["filters"].value = 128
@@ -219,7 +219,7 @@ def test_pictures_are_drawn_ahead_once_the_controls_rest(monkeypatch):
         return explorer
 
     explorer = _in_a_loop(scenario)
-    fresh = ParamExplorer(filters=256)
+    fresh = FilterBlockExplorer(filters=256)
     assert bytes(explorer.snapshot()) == bytes(fresh.snapshot())
     assert not explorer.errors.outputs
 
@@ -235,7 +235,7 @@ def test_cards_out_of_date_are_hidden_while_the_controls_rest(monkeypatch):
         return [i for i, slot in slots if slot.shown and not deck._fresh(key, i)]
 
     async def scenario():
-        explorer = ParamExplorer()
+        explorer = FilterBlockExplorer()
         deck = explorer.frames
         deck.draw_ahead()
         assert deck.slots["in_channels"][deck._index("in_channels")].shown
@@ -257,7 +257,7 @@ def test_a_picture_whose_controls_moved_while_it_was_drawn_is_not_kept():
     # The page's message sets a slider on a thread of its own while a picture is drawn
     # ahead (under the explorer's lock, which the slider's observer then waits for). The
     # card must not claim the new settings with a picture and readout of the old.
-    explorer = ParamExplorer()
+    explorer = FilterBlockExplorer()
     deck, filters = explorer.frames, explorer.sliders["filters"]
     draw = deck.draw
     target = filters.options[-1][1] if filters.value != filters.options[-1][1] else 1
@@ -318,7 +318,7 @@ async def _until(condition, timeout=20.0):
 def test_a_run_of_changes_waits_longer_before_drawing_ahead(monkeypatch):
     # A change soon after the last one is one of a run (a held key): the slider in use then
     # waits RUN_PAUSE before drawing ahead, and the stop the figure shows comes last.
-    explorer = ParamExplorer()
+    explorer = FilterBlockExplorer()
     deck, slider = explorer.frames, explorer.sliders["filters"]
     clock = [time.monotonic() + 100.0]
     monkeypatch.setattr(frames_module.time, "monotonic", lambda: clock[0])

@@ -2,7 +2,6 @@
 
 import html
 
-import ipywidgets
 import numpy as np
 import pytest
 
@@ -18,29 +17,35 @@ def readout_text(explorer):
 # --------------------------------------------------------------------------- ParamExplorer
 
 
-def _options(slider):
-    return [value for _, value in slider.options]
+def _options(explorer, key):
+    (control,) = [c for c in explorer.spec["controls"] if c["key"] == key]
+    return control["options"]
+
+
+def _readout(explorer):
+    return explorer.readout_texts()[1]
 
 
 def test_param_explorer_offers_the_values_networks_use():
     explorer = ParamExplorer()
-    assert set(explorer.sliders) == {"in_channels", "filters", "kernel_size", "use_bias"}
+    assert set(explorer.values) == {"in_channels", "filters", "kernel_size", "use_bias"}
     for key in ("in_channels", "filters"):
-        depths = _options(explorer.sliders[key])
+        depths = _options(explorer, key)
         assert {2**i for i in range(12)} | {3, 192} <= set(depths)  # powers of two, RGB, …
         assert len(depths) <= 24 and depths == sorted(depths)  # each a key press apart
-    kernels = _options(explorer.sliders["kernel_size"])
+    kernels = _options(explorer, "kernel_size")
     assert all(k % 2 == 1 for k in kernels) and {1, 3, 5, 7} <= set(kernels)
-    assert isinstance(explorer.sliders["use_bias"], ipywidgets.Checkbox)
+    (bias,) = [c for c in explorer.spec["controls"] if c["key"] == "use_bias"]
+    assert bias["type"] == "toggle"
     # No slider starts at its end when the lesson asks to go further (7×7 in notebook 02).
-    assert ParamExplorer(kernel_size=7).sliders["kernel_size"].index < len(kernels) - 1
+    assert kernels.index(ParamExplorer(kernel_size=7).values["kernel_size"]) < len(kernels) - 1
     small = ParamExplorer(in_channels=64, filters=64, max_channels=100, max_kernel=5)
-    assert _options(small.sliders["in_channels"])[-1] == 96
-    assert _options(small.sliders["kernel_size"]) == [1, 3, 5]
+    assert _options(small, "in_channels")[-1] == 96
+    assert _options(small, "kernel_size") == [1, 3, 5]
 
 
 def test_param_explorer_starts_at_the_tutorials_layer():
-    text = readout_text(ParamExplorer())
+    text = _readout(ParamExplorer())
     assert "(1·1·512 + 1)·64 = 32,832" in text
     assert f"28·28·1·1·512·64 = {format_count(conv_macs((28, 28, 512), 64, 1))}" in text
 
@@ -48,13 +53,10 @@ def test_param_explorer_starts_at_the_tutorials_layer():
 @pytest.mark.parametrize(
     ("c_in", "filters", "k", "bias"), [(3, 512, 3, True), (2048, 2048, 7, False), (1, 1, 1, True)]
 )
-def test_param_explorer_readout_follows_the_sliders(c_in, filters, k, bias):
+def test_param_explorer_readout_follows_the_controls(c_in, filters, k, bias):
     explorer = ParamExplorer(input_size=(32, 16))
-    explorer.sliders["in_channels"].value = c_in
-    explorer.sliders["filters"].value = filters
-    explorer.sliders["kernel_size"].value = k
-    explorer.sliders["use_bias"].value = bias
-    text = readout_text(explorer)
+    explorer.set(in_channels=c_in, filters=filters, kernel_size=k, use_bias=bias)
+    text = _readout(explorer)
     params = format_count(conv_params(k, c_in, filters, bias))
     macs = format_count(conv_macs((32, 16, c_in), filters, k))
     assert f"= {params}" in text and f"= {macs}" in text
@@ -63,31 +65,68 @@ def test_param_explorer_readout_follows_the_sliders(c_in, filters, k, bias):
     assert f"32·16·{k}·{k}·{format_count(c_in)}·{format_count(filters)}" in text
 
 
-def test_param_explorer_drawing_follows_the_sliders():
+def test_param_explorer_saved_picture_follows_the_controls():
+    from matplotlib.figure import Figure
+
     explorer = ParamExplorer()
-    block = explorer.block
-    image = bytes(explorer.view.value)
-    depth = block.scene.output.depth
-    explorer.sliders["filters"].value = 2048
+    first = explorer.snapshot()
+    depth = explorer.draw_picture(Figure()).scene.output.depth
+    explorer.set(filters=2048)
+    block = explorer.draw_picture(Figure())
     assert block.scene.output.depth > depth
     assert block.labels["output"].get_text() == "output: 2,048 maps\n28×28×2,048"
-    explorer.sliders["in_channels"].value = 3
+    explorer.set(in_channels=3)
+    block = explorer.draw_picture(Figure())
     assert block.labels["filter"].get_text() == "filter 1×1×3\n× 2,048 filters"
     assert block.scene.filter.depth == block.scene.input.depth
-    assert bytes(explorer.view.value) != image
+    assert explorer.snapshot() != first
+    # The picture keeps the limits of the largest layer, so that nothing jumps.
+    assert block.limits == explorer.largest_scene_bounds()
 
 
 def test_param_explorer_matches_keras(keras):
     explorer = ParamExplorer()
     for c_in, filters, k, bias in [(512, 64, 1, True), (3, 512, 3, True), (192, 32, 5, False)]:
-        with explorer.hold_updates():
-            explorer.sliders["in_channels"].value = c_in
-            explorer.sliders["filters"].value = filters
-            explorer.sliders["kernel_size"].value = k
-            explorer.sliders["use_bias"].value = bias
+        explorer.set(in_channels=c_in, filters=filters, kernel_size=k, use_bias=bias)
         layer = keras.layers.Conv2D(filters, k, padding="same", use_bias=bias)
         layer.build((None, 28, 28, c_in))
-        assert f"= {format_count(layer.count_params())}" in readout_text(explorer)
+        assert f"= {format_count(layer.count_params())}" in _readout(explorer)
+
+
+def test_param_explorer_values_from_the_page_are_checked():
+    explorer = ParamExplorer()
+    explorer.values = {**explorer.values, "filters": 32}  # as the page sends them
+    assert explorer.error == "" and "·32 = 16,416" in _readout(explorer)
+    explorer.values = {**explorer.values, "filters": 33}  # no control offers it
+    assert explorer.error.startswith("ValueError: filters must be one of 1, 2, 3")
+    with pytest.raises(ValueError, match=r"no control named \['depth'\]"):
+        explorer.set(depth=3)
+    with pytest.raises(ValueError, match="use_bias must be True or False"):
+        explorer.set(use_bias=1)
+    with pytest.raises(ValueError, match="label must be one of the presets"):
+        explorer.apply_preset("VGG")
+
+
+def test_param_explorer_presets_set_the_controls_and_name_their_case():
+    explorer = ParamExplorer()
+    for preset in explorer.presets:
+        explorer.apply_preset(preset.label)
+        assert {k: explorer.values[k] for k in preset.values} == preset.values
+        assert _readout(explorer).startswith(f"Case: {preset.label}: {preset.source}\n")
+
+
+def test_param_explorer_is_saved_as_picture_and_text_for_readers_without_a_kernel():
+    import base64
+
+    explorer = ParamExplorer(in_channels=3, filters=512, kernel_size=3)
+    data, _ = explorer._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in data
+    assert data["text/plain"] == explorer.summary()
+    assert base64.b64decode(data["image/png"]).startswith(b"\x89PNG")
+    assert "(3·3·3 + 1)·512 = 14,336" in html.unescape(data["text/html"])
+    assert "<figcaption>" in data["text/html"]
+    explorer.close()
+    assert explorer.comm is None
 
 
 @pytest.mark.parametrize(

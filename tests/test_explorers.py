@@ -17,14 +17,23 @@ import pytest
 import conv1x1_viz.explorers as explorers_package
 import conv1x1_viz.explorers.base as base_module
 from conv1x1_viz import conv_params
-from conv1x1_viz.explorers import Choice, Explorer, ParamExplorer, Toggle, Whole
+from conv1x1_viz.explorers import Choice, Explorer, Toggle, Whole
+from conv1x1_viz.explorers.page import PageExplorer
 from conv1x1_viz.formulas import format_count
+
+from .filter_block_explorer import FilterBlockExplorer
 
 # Every explorer the package exports, by kind: a new one is covered without edits here.
 EXPLORERS = {
     cls.kind: cls
     for cls in (getattr(explorers_package, name) for name in explorers_package.__all__)
     if isinstance(cls, type) and issubclass(cls, Explorer) and cls is not Explorer
+}
+#: The explorers drawn in the page (conv1x1_viz.explorers.page), by kind.
+PAGE_EXPLORERS = {
+    cls.kind: cls
+    for cls in (getattr(explorers_package, name) for name in explorers_package.__all__)
+    if isinstance(cls, type) and issubclass(cls, PageExplorer)
 }
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -130,15 +139,8 @@ def test_every_slider_tick_changes_artists_in_place(kind):
     assert not explorer.errors.outputs
 
 
-def test_readout_text_matches_plain_summary(explorers):
-    explorer = explorers["param-explorer"]
-    for line in explorer.summary().splitlines()[1:]:
-        label, _, text = line.partition(": ")
-        assert label in readout_text(explorer) and text in readout_text(explorer)
-
-
 def test_errors_in_callbacks_are_shown(monkeypatch):
-    explorer = ParamExplorer()
+    explorer = FilterBlockExplorer()
 
     def broken():
         raise RuntimeError("the drawing broke")
@@ -157,7 +159,7 @@ def test_errors_in_callbacks_are_shown(monkeypatch):
 
 
 def test_hold_updates_updates_once():
-    explorer = ParamExplorer()
+    explorer = FilterBlockExplorer()
     calls = []
     original = explorer.update
 
@@ -189,7 +191,7 @@ def test_update_sends_the_new_picture_through_ipympl_at_once(monkeypatch, ipympl
     # No event loop runs here (in a kernel one does, and pictures may be spaced out: see
     # test_pictures_are_spaced_by_their_drawing_time); a browser test's loop must not leak in.
     monkeypatch.setattr(base_module, "_running_loop", lambda: None)
-    explorer = ParamExplorer()
+    explorer = FilterBlockExplorer()
     canvas = explorer.fig.canvas
     assert isinstance(canvas, ipywidgets.DOMWidget) and canvas in explorer.figure_box.children
     assert "c1x1-figure" in explorer.figure_box._dom_classes and not canvas.header_visible
@@ -207,7 +209,7 @@ def test_update_sends_the_new_picture_through_ipympl_at_once(monkeypatch, ipympl
 
 
 def test_set_changes_several_controls_checked_with_one_update():
-    explorer = ParamExplorer()
+    explorer = FilterBlockExplorer()
     explorer.set(in_channels=256, filters=32, kernel_size=3, use_bias=False)
     assert f"= {format_count(conv_params(3, 256, 32, use_bias=False))}" in readout_text(explorer)
     with pytest.raises(ValueError, match="filters must be one of 1, 2, 3, .*, got 0"):
@@ -219,7 +221,7 @@ def test_set_changes_several_controls_checked_with_one_update():
 @pytest.mark.parametrize("value", [1, "yes", None, 0.0])
 def test_use_bias_is_true_or_false_everywhere(value):
     with pytest.raises(ValueError, match="use_bias must be True or False"):
-        ParamExplorer(use_bias=value)
+        FilterBlockExplorer(use_bias=value)
     with pytest.raises(ValueError, match="use_bias must be True or False"):
         EXPLORERS["bottleneck-explorer"](use_bias=value)
     with pytest.raises(ValueError, match="use_bias must be True or False"):
@@ -294,13 +296,12 @@ PUBLISHED = [
 
 @pytest.mark.parametrize(("kind", "label", "numbers"), PUBLISHED)
 def test_presets_show_the_published_numbers(kind, label, numbers):
-    explorer = EXPLORERS[kind]()
+    explorer = {**EXPLORERS, **PAGE_EXPLORERS}[kind]()
     explorer.apply_preset(label)
-    text = readout_text(explorer)
-    assert text.startswith(f"Case: {label}:") or f"<b>Case</b>: {label}:" in explorer.readout.value
+    text = explorer.readout_texts()[1]
+    assert text.startswith(f"Case: {label}:")
     for number in numbers:
         assert re.search(rf"(?<![\d,]){number}(?![\d,])", text), (number, text)
-    assert not explorer.errors.outputs
 
 
 @pytest.mark.parametrize("kind", EXPLORERS)
@@ -371,7 +372,7 @@ class _FakeLoop:
 def test_pictures_are_spaced_by_their_drawing_time(monkeypatch, ipympl_backend):
     loop = _FakeLoop()
     monkeypatch.setattr(base_module, "_running_loop", lambda: loop)
-    explorer = ParamExplorer()
+    explorer = FilterBlockExplorer()
     monkeypatch.setattr(explorer.fig.canvas, "send_binary", lambda data: None)
     drawn = []
     render = explorer._render
@@ -394,14 +395,14 @@ def test_pictures_are_spaced_by_their_drawing_time(monkeypatch, ipympl_backend):
 
 def test_the_timing_log_gets_one_line_per_picture_only_when_asked(monkeypatch, tmp_path):
     log = tmp_path / "timings.jsonl"
-    explorer = ParamExplorer()
+    explorer = FilterBlockExplorer()
     monkeypatch.setenv(base_module.TIMING_LOG, str(log))
     explorer.sliders["filters"].value = 16
     explorer.sliders["filters"].value = 8
     monkeypatch.delenv(base_module.TIMING_LOG)
     explorer.sliders["filters"].value = 32  # not logged
     lines = [json.loads(line) for line in log.read_text().splitlines()]
-    assert [line["kind"] for line in lines] == [ParamExplorer.kind] * 2
+    assert [line["kind"] for line in lines] == [FilterBlockExplorer.kind] * 2
     for line in lines:
         assert line["received"] <= line["started"] <= line["sent"]
     assert lines[0]["sent"] <= lines[1]["received"]

@@ -4,9 +4,12 @@ Import this package explicitly (``from conv1x1_viz.explorers import ParamExplore
 brings in matplotlib and ipywidgets, which ``import conv1x1_viz`` does not load up front
 (the package also resolves ``conv1x1_viz.ParamExplorer`` lazily).
 
-One module an explorer, all built on :class:`~conv1x1_viz.explorers.base.Explorer`
-(:mod:`~conv1x1_viz.explorers.base` says how to write a new one), with their controls
-declared through :mod:`~conv1x1_viz.explorers.controls`:
+One module an explorer. They are moving into the page one at a time (issue "Explorers that
+live in the page"): :class:`ParamExplorer` is drawn in the page
+(:class:`~conv1x1_viz.explorers.page.PageExplorer`, an anywidget: every press drawn by the
+page, no kernel needed), the others still draw in the kernel on
+:class:`~conv1x1_viz.explorers.base.Explorer`. All declare their controls through
+:mod:`~conv1x1_viz.explorers.controls`:
 
 - :class:`ParamExplorer`: parameters and multiply-accumulates of one layer;
 - :class:`MixingExplorer`: one pixel through a 1×1 layer, as a matrix product;
@@ -15,14 +18,16 @@ declared through :mod:`~conv1x1_viz.explorers.controls`:
 - :class:`ReconstructionExplorer`: how much a 1×1 layer to k maps can keep;
 - :class:`SeparableExplorer`: standard, grouped and depthwise separable layers.
 
-Each draws the pictures its sliders would show ahead, for the page to switch to as they
-move (:mod:`~conv1x1_viz.explorers.frames`, :mod:`~conv1x1_viz.explorers.ahead`).
+Those drawn in the kernel draw the pictures their sliders would show ahead, for the page
+to switch to as they move (:mod:`~conv1x1_viz.explorers.frames`,
+:mod:`~conv1x1_viz.explorers.ahead`).
 """
 
 from conv1x1_viz.explorers.base import Explorer
 from conv1x1_viz.explorers.bottleneck import BottleneckExplorer
 from conv1x1_viz.explorers.controls import DEPTHS, KERNELS, Choice, Preset, Toggle, Whole
 from conv1x1_viz.explorers.mixing import MixingExplorer
+from conv1x1_viz.explorers.page import PageExplorer
 from conv1x1_viz.explorers.param import ParamExplorer
 from conv1x1_viz.explorers.reconstruction import ReconstructionExplorer
 from conv1x1_viz.explorers.reduction import ReductionExplorer
@@ -35,6 +40,7 @@ __all__ = [
     "Choice",
     "Explorer",
     "MixingExplorer",
+    "PageExplorer",
     "ParamExplorer",
     "Preset",
     "ReconstructionExplorer",

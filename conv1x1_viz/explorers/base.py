@@ -52,7 +52,6 @@ from conv1x1_viz.explorers.ahead import DrawsAhead
 from conv1x1_viz.explorers.controls import Control, Preset, preset_row
 from conv1x1_viz.explorers.figure import Blitter, new_figure, render_png
 from conv1x1_viz.explorers.frames import FrameDeck
-from conv1x1_viz.formulas import format_count
 
 __all__ = ["Explorer"]
 
@@ -62,16 +61,6 @@ _MAX_ERRORS = 5
 #: to the kernel, the kernel's work and the trip back to the page. Nothing is written
 #: otherwise.
 TIMING_LOG = "C1X1_TIMING_LOG"
-
-
-def plural(n: int, word: str) -> str:
-    """Write ``n word`` or ``n words``, e.g. ``1 map``, ``2,048 maps``."""
-    return f"{format_count(n)} {word}" + ("" if n == 1 else "s")
-
-
-def shape_text(*sizes: int) -> str:
-    """Write a shape the way the readouts do, e.g. ``28×28×192``."""
-    return "×".join(format_count(s) for s in sizes)
 
 
 def frameless_axes(fig: Figure, rect: Sequence[float]) -> Axes:
@@ -411,13 +400,13 @@ class Explorer(DrawsAhead, ipywidgets.VBox):
 
         Examples
         --------
-        >>> from conv1x1_viz.explorers import ParamExplorer
-        >>> explorer = ParamExplorer()
+        >>> from conv1x1_viz.explorers import BottleneckExplorer
+        >>> explorer = BottleneckExplorer()
         >>> with explorer.hold_updates():
-        ...     explorer.sliders["in_channels"].value = 256
-        ...     explorer.sliders["filters"].value = 32
+        ...     explorer.sliders["reduction"].value = 32
+        ...     explorer.sliders["filters"].value = 64
         >>> explorer.summary().splitlines()[2]
-        'Parameters: (1·1·256 + 1)·32 = 8,224'
+        'Direct 5×5: parameters: (5·5·192 + 1)·64 = 307,264'
         """
         outer = self._busy
         self._busy = True

@@ -10,8 +10,9 @@ import numpy as np
 from conv1x1_viz.arithmetic import conv1x1
 from conv1x1_viz.data import image_features, sample_image, seeded_kernel
 from conv1x1_viz.draw import artists_of, draw_channel_mixing, fixed_title
-from conv1x1_viz.explorers.base import Explorer, frameless_axes, plural
+from conv1x1_viz.explorers.base import Explorer, frameless_axes
 from conv1x1_viz.explorers.controls import Whole
+from conv1x1_viz.explorers.page import plural
 from conv1x1_viz.formulas import dot_formula, format_count, macs_formula, params_formula
 from conv1x1_viz.geometry import mixing_cell
 from conv1x1_viz.validation import whole_number

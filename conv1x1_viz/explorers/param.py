@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from conv1x1_viz.draw import artists_of, draw_filter_block
-from conv1x1_viz.explorers.base import Explorer, frameless_axes, plural, shape_text
+from typing import Any
+
+from conv1x1_viz.draw import draw_filter_block
+from conv1x1_viz.draw import filter_block as filter_block_style
 from conv1x1_viz.explorers.controls import BIAS, Preset, layer_controls
+from conv1x1_viz.explorers.page import PageExplorer, plural, shape_text
 from conv1x1_viz.formulas import format_count, macs_formula, params_formula
+from conv1x1_viz.geometry import blocks as block_geometry
 from conv1x1_viz.geometry import filter_block_scene
 from conv1x1_viz.validation import size_pair
 
@@ -38,14 +42,16 @@ PARAM_PRESETS = (
 )
 
 
-class ParamExplorer(Explorer):
-    """Parameters and multiply-accumulates of a convolution layer, live.
+class ParamExplorer(PageExplorer):
+    """Parameters and multiply-accumulates of a convolution layer, live, drawn in the page.
 
     Sliders ``"in_channels"`` (input depth ``C_in``), ``"filters"`` and
     ``"kernel_size"`` and a ``"use_bias"`` check box set a Keras ``Conv2D`` layer; the
     readout writes out its parameter count, e.g. ``(1·1·512 + 1)·64 = 32,832``, and
     its multiply-accumulates on one ``H × W`` input, and the filter-block drawing
-    follows.
+    follows. The page draws both at every press (``js/param.js``); Python's
+    :meth:`readout_lines` and :meth:`draw_picture` are what is saved for readers
+    without a kernel.
 
     Parameters
     ----------
@@ -62,15 +68,10 @@ class ParamExplorer(Explorer):
     max_kernel : int, default 11
         Largest kernel size offered.
 
-    Attributes
-    ----------
-    block : FilterBlockArtists
-        The drawing (:func:`~conv1x1_viz.draw.draw_filter_block`).
-
     Examples
     --------
     >>> explorer = ParamExplorer(in_channels=512, filters=64)
-    >>> explorer.sliders["filters"].value = 32
+    >>> explorer.set(filters=32)
     >>> print(explorer.summary())
     ParamExplorer
     Layer: Conv2D(32, 1×1) on a 28×28×512 input: 32 filters of 1×1×512
@@ -79,6 +80,11 @@ class ParamExplorer(Explorer):
     """
 
     kind = "param-explorer"
+    script = "param"
+    #: The saved picture's size in inches and its axes (figure fractions), at 100 dpi: the
+    #: page draws at the same scale, in CSS pixels.
+    figsize = (5.8, 2.9)
+    axes_rect = (0.01, 0.02, 0.98, 0.96)
 
     def __init__(
         self,
@@ -101,7 +107,38 @@ class ParamExplorer(Explorer):
             "kernel_size": kernel_size,
             "use_bias": use_bias,
         }
-        self._setup(controls, values, figsize=(5.8, 2.9), presets=PARAM_PRESETS)
+        self._setup(controls, values, presets=PARAM_PRESETS, data=self._picture_data())
+
+    def _picture_data(self) -> dict[str, Any]:
+        """Return the input's size and the drawing's constants, for the page's picture."""
+        style = filter_block_style._FILTER_BLOCK_STYLE
+        return {
+            "input_size": list(self.input_size),
+            "unit": block_geometry.UNIT,
+            "oblique_angle": block_geometry.OBLIQUE_ANGLE,
+            "depth_scale": block_geometry.DEPTH_SCALE,
+            "gap": 0.9,
+            "max_dividers": style["max_dividers"],
+            "colors": {
+                "input": style["input_color"],
+                "filter": style["filter_color"],
+                "output": style["output_color"],
+                "edge": style["edgecolor"],
+            },
+            "label_room": filter_block_style._LABEL_ROOM,
+            "note_room": filter_block_style._NOTE_ROOM,
+            "label_height": filter_block_style._LABEL_HEIGHT,
+            "note_gap_pt": filter_block_style._NOTE_GAP,
+            "fontsize_pt": style["fontsize"],
+            "fontsize_px": style["fontsize"] * 100 / 72,
+            "linewidth_px": style["linewidth"] * 100 / 72,
+            # Width and height of the axes in pixels at 100 dpi, as in the saved picture.
+            "axes_px": [
+                100 * self.figsize[0] * self.axes_rect[2],
+                100 * self.figsize[1] * self.axes_rect[3],
+            ],
+            "note": filter_block_style.NOT_TO_SCALE,
+        }
 
     def _input_shape(self) -> tuple[int, int, int]:
         return (*self.input_size, self.value("in_channels"))
@@ -128,25 +165,23 @@ class ParamExplorer(Explorer):
             ),
         ]
 
-    def draw(self) -> None:
-        """Draw the filter blocks, with limits fixed by the largest layer the sliders reach."""
-        ax = frameless_axes(self.fig, [0.01, 0.02, 0.98, 0.96])
+    def largest_scene_bounds(self) -> tuple[float, float, float, float]:
+        """Bounds of the largest layer the controls reach: the picture's fixed limits."""
         c_max, f_max, k_max = (
             self.controls[key].values()[-1] for key in ("in_channels", "filters", "kernel_size")
         )
-        biggest = filter_block_scene((*self.input_size, c_max), k_max, f_max)
-        self.block = draw_filter_block(
+        return filter_block_scene((*self.input_size, c_max), k_max, f_max).bounds
+
+    def draw_picture(self, fig: Any) -> Any:
+        """Draw the filter blocks of the current layer on ``fig``; return their artists."""
+        fig.set_size_inches(*self.figsize)
+        fig.set_dpi(100)
+        ax = fig.add_axes(self.axes_rect)
+        ax.set_axis_off()
+        return draw_filter_block(
             self._input_shape(),
             self.value("kernel_size"),
             self.value("filters"),
-            limits=biggest.bounds,
+            limits=self.largest_scene_bounds(),
             ax=ax,
         )
-
-    def animated_artists(self) -> list:
-        """Return every part of the filter-block drawing: all of it follows the sliders."""
-        return artists_of(self.block)
-
-    def update_figure(self) -> None:
-        """Move the blocks to the current layer."""
-        self.block.update(self._input_shape(), self.value("kernel_size"), self.value("filters"))

@@ -8,8 +8,9 @@ import numpy as np
 
 from conv1x1_viz.data import image_features, sample_image
 from conv1x1_viz.draw import artists_of, draw_error_curves, draw_feature_map_grid
-from conv1x1_viz.explorers.base import Explorer, frameless_axes, plural, shape_text
+from conv1x1_viz.explorers.base import Explorer, frameless_axes
 from conv1x1_viz.explorers.controls import Whole
+from conv1x1_viz.explorers.page import plural, shape_text
 from conv1x1_viz.formulas import params_formula
 from conv1x1_viz.pca import reconstructions
 from conv1x1_viz.validation import number, whole_number

@@ -17,8 +17,9 @@ from conv1x1_viz.draw import (
     fixed_title,
 )
 from conv1x1_viz.draw.fast_text import add_fast_text
-from conv1x1_viz.explorers.base import Explorer, frameless_axes, plural, shape_text
+from conv1x1_viz.explorers.base import Explorer, frameless_axes
 from conv1x1_viz.explorers.controls import DEPTHS, Choice, Preset
+from conv1x1_viz.explorers.page import plural, shape_text
 from conv1x1_viz.formulas import format_count, layer_cost, macs_formula, params_formula
 from conv1x1_viz.geometry import grid_layout
 from conv1x1_viz.validation import flag, whole_number

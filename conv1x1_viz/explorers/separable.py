@@ -8,7 +8,7 @@ from typing import Any
 
 from conv1x1_viz.arithmetic import conv_macs, conv_params
 from conv1x1_viz.draw import artists_of, draw_channel_groups, draw_cost_comparison
-from conv1x1_viz.explorers.base import Explorer, frameless_axes, plural
+from conv1x1_viz.explorers.base import Explorer, frameless_axes
 from conv1x1_viz.explorers.controls import (
     BIAS,
     DEPTHS,
@@ -18,6 +18,7 @@ from conv1x1_viz.explorers.controls import (
     Choice,
     Preset,
 )
+from conv1x1_viz.explorers.page import plural
 from conv1x1_viz.formulas import macs_formula, params_formula
 
 __all__ = ["SEPARABLE_PRESETS", "SeparableExplorer"]

@@ -42,6 +42,11 @@ READOUT_CARDS = contract.selector(contract.READOUT_CARDS)
 STATE_SELECTORS = {"explorer": EXPLORER, "readout": READOUT, "sliderPrefix": contract.SLIDER_PREFIX}
 
 
+#: What takes the keyboard in a slider: ipywidgets' handle, or the range input of an
+#: explorer drawn in the page.
+SLIDER_HANDLE = ".noUi-handle, input[type=range]"
+
+
 def control_selector(key: str) -> str:
     """CSS selector of control *key* of an explorer."""
     return contract.selector(contract.slider_class(key))
@@ -196,7 +201,7 @@ def drive_slider(
     where = f"{notebook} {label}"
     explorer_el = explorer.element_handle()
     oracle = oracle_for(read_explorer(page, explorer_el).kind)
-    handle, readout = _controls(explorer, where, key, ".noUi-handle")
+    handle, readout = _controls(explorer, where, key, SLIDER_HANDLE)
     # No figure: the readout is still checked first, then the missing picture fails.
     figures = explorer.locator(FIGURE)
     figure = figures.first.element_handle() if figures.count() else None
@@ -247,9 +252,18 @@ def drive_slider(
         painted = await_picture(page, where, f"press {press + 1} on {key}")
         pictures.append(painted["images"][0] - painted["key"])
         ahead.append(painted["images"][0] in painted["frames"])
-        arrived = painted["switches"] if ahead[-1] else painted["messages"]
+        # A picture drawn ahead arrives when the page switches to it; one drawn in the page,
+        # when it is drawn (no message); else with ipympl's message.
+        arrived = (
+            painted["switches"]
+            if ahead[-1]
+            else painted["images"][:1]
+            if painted["inPage"]
+            else painted["messages"]
+        )
         arrivals.append(painted["images"][0] - arrived[0])
-        times = None if ahead[-1] else kernel_times(painted)
+        # An explorer drawn in the page has no kernel side to a press.
+        times = None if ahead[-1] or painted["inPage"] else kernel_times(painted)
         if times:
             kernel.append(times)
     return SliderTiming(

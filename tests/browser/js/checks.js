@@ -73,7 +73,8 @@
         explorerErrors: q(sel.errors).map(text).filter((s) => s.length > 0),
         images: q('.jp-OutputArea-output img').filter(t.imageShown).map(
           (i) => ({ok: i.complete && i.naturalWidth > 0, w: i.naturalWidth})),
-        widgets: q('.jp-OutputArea-output .jupyter-widgets')
+        // ipywidgets' views, and explorers drawn in the page (anywidget's views).
+        widgets: q('.jp-OutputArea-output .jupyter-widgets, .jp-OutputArea-output .c1x1-page')
           .filter((w) => !w.classList.contains('jupyter-widgets-error-widget')).length,
         markdownImages: q('.jp-MarkdownOutput img').map(
           (i) => ({ok: i.complete && i.naturalWidth > 0, src: i.getAttribute('src') || ''})),

@@ -5,8 +5,10 @@
 (() => {
   const t = (window.c1x1Test = window.c1x1Test || {});
 
+  // A control: ipywidgets' slider (its .noUi-handle) or check box, or, in an explorer drawn
+  // in the page, a range input (aria-value* give its index) or check box.
   const control = (el) => {
-    const handle = el.querySelector('.noUi-handle');
+    const handle = el.querySelector('.noUi-handle, input[type=range]');
     const readout = el.querySelector('.widget-readout');
     const check = el.querySelector('input[type=checkbox]');
     const state = {
@@ -147,6 +149,21 @@
        attributeFilter: ['class', 'src', 'style']});
   };
 
+  // An explorer drawn in the page changes its SVG picture in place: each change counts as
+  // a new picture once the next frame was painted.
+  const watchSvg = (st) => {
+    st.svgObserver = new MutationObserver(() => {
+      if (st.svgPending) return;
+      st.svgPending = true;
+      requestAnimationFrame(() => setTimeout(() => {
+        st.svgPending = false;
+        t.pictureShown(st, performance.now());
+      }, 0));
+    });
+    st.svgObserver.observe(st.figure.querySelector(':scope > svg'),
+      {subtree: true, childList: true, attributes: true, characterData: true});
+  };
+
   // Record every change of `readout` as shown (with the readouts drawn ahead over it,
   // selected by `cards`), the pictures that reach `figure` (an element holding the
   // explorer's canvas) and the time of the last keydown, with performance.now().
@@ -154,13 +171,16 @@
     const st = (t.latency = t.latency || {});
     if (st.observer) st.observer.disconnect();
     if (st.frameObserver) st.frameObserver.disconnect();
+    if (st.svgObserver) st.svgObserver.disconnect();
     st.events = [];
     st.images = [];
     st.frames = [];
     st.switches = [];
     st.messages = [];
     st.figure = figure || null;
-    if (st.figure) watchFrames(st);
+    st.inPage = !!(st.figure && st.figure.querySelector(':scope > svg'));
+    if (st.inPage) watchSvg(st);
+    else if (st.figure) watchFrames(st);
     st.lastKey = null;
     const text = () => t.shownReadout(readout, cards);
     st.observer = new MutationObserver(() => {
@@ -195,7 +215,7 @@
   t.timing = () => ({key: t.latency.lastKey, events: t.latency.events,
                      images: t.latency.images, frames: t.latency.frames,
                      switches: t.latency.switches, pictures: t.latency.pictures || [],
-                     messages: t.latency.messages,
+                     messages: t.latency.messages, inPage: !!t.latency.inPage,
                      origin: performance.timeOrigin});
   // Whether no picture (drawn ahead, or ipympl's) has reached the page for `ms`, and the
   // kernel is idle: the explorers have finished drawing ahead.

@@ -1,0 +1,250 @@
+// What every explorer drawn in the page shares: numbers written as the Python package
+// writes them, the controls built from their declaration, the readout, SVG helpers and the
+// one render function anywidget calls. The kinds (one file each, e.g. param.js) follow
+// this file in the module that conv1x1_viz.explorers.page assembles, and register
+// themselves in KINDS. No framework, no build step, nothing fetched.
+
+const KINDS = {};
+
+// -- numbers, as conv1x1_viz.formulas writes them ----------------------------------------
+
+// A whole number with thousands separators, e.g. 2,048 (Python's f"{n:,}").
+const fmt = (n) => {
+  if (!Number.isSafeInteger(n)) throw new Error(`not a whole number: ${n}`);
+  const digits = String(Math.abs(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return n < 0 ? `-${digits}` : digits;
+};
+const plural = (n, word) => `${fmt(n)} ${word}${n === 1 ? '' : 's'}`;
+const shapeText = (...sizes) => sizes.map(fmt).join('×');
+const product = (factors) =>
+  factors.map((f) => (typeof f === 'string' ? f : fmt(f))).join('·');
+const depthText = (cIn, groups) => (groups === 1 ? cIn : `(${cIn}/${groups})`);
+
+// conv_params and conv_macs for stride 1 and "same" padding (the output keeps H × W).
+const convParams = (k, cIn, filters, bias = true, groups = 1) =>
+  (k * k * (cIn / groups) + (bias ? 1 : 0)) * filters;
+const convMacs = (h, w, cIn, filters, k, groups = 1) => h * w * k * k * (cIn / groups) * filters;
+
+// params_formula and macs_formula of conv1x1_viz.formulas.
+const paramsFormula = (k, cIn, filters, bias = true, groups = 1) => {
+  const weights = product([k, k, depthText(cIn, groups)]);
+  const total = fmt(convParams(k, cIn, filters, bias, groups));
+  return bias
+    ? `(${weights} + 1)·${fmt(filters)} = ${total}`
+    : `${weights}·${fmt(filters)} = ${total}`;
+};
+const macsFormula = (h, w, cIn, filters, k, groups = 1) =>
+  `${product([h, w, k, k, depthText(cIn, groups), filters])} = ` +
+  fmt(convMacs(h, w, cIn, filters, k, groups));
+
+// -- the readout --------------------------------------------------------------------------
+
+// The preset whose values the controls hold, if any (Explorer.current_preset).
+const currentPreset = (spec, values) =>
+  spec.presets.find((p) => Object.entries(p.values).every(([k, v]) => values[k] === v)) || null;
+
+// The readout's (label, text) lines, a preset's case first (Explorer.readout_lines).
+const readoutLines = (spec, values) => {
+  const preset = currentPreset(spec, values);
+  const lines = KINDS[spec.kind].readout(values, spec);
+  return preset ? [['Case', `${preset.label}: ${preset.source}`], ...lines] : lines;
+};
+
+// -- SVG ------------------------------------------------------------------------------------
+
+const SVG = 'http://www.w3.org/2000/svg';
+const svgEl = (tag, attrs = {}, parent = null) => {
+  const el = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
+  if (parent) parent.appendChild(el);
+  return el;
+};
+// Points [[x, y], …] in data units (y up) as an SVG points attribute (y down).
+const points = (pts) => pts.map(([x, y]) => `${+x.toFixed(4)},${+(-y).toFixed(4)}`).join(' ');
+// A colour lightened (factor > 1) or darkened (factor < 1), as draw.common._shade does.
+const shade = (hex, factor) => {
+  const rgb = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255);
+  const out = rgb.map((c) => Math.min(1, Math.max(0, factor > 1 ? c + (1 - c) * (factor - 1) : c * factor)));
+  return `rgb(${out.map((c) => Math.round(c * 255)).join(',')})`;
+};
+// Multi-line text: one <tspan> a line, the first at y, in data units (y up).
+const textLines = (parent, x, y, lines, attrs = {}, lineHeight = 1.3) => {
+  const text = svgEl('text', {x, y: -y, ...attrs}, parent);
+  lines.forEach((line, i) => {
+    const span = svgEl('tspan', {x, dy: i === 0 ? '0.9em' : `${lineHeight}em`}, text);
+    span.textContent = line;
+  });
+  return text;
+};
+
+// -- controls ------------------------------------------------------------------------------
+
+// One control from its declaration (conv1x1_viz.explorers.controls): a range input over the
+// options of a Choice (its index) or the numbers of a Whole, or a check box for a Toggle.
+// Each carries the c1x1-slider-<key> class; a slider's value is written beside it.
+const makeControl = (c, onInput) => {
+  const row = document.createElement('label');
+  row.className = `c1x1-control ${c.class}`;
+  const name = document.createElement('span');
+  name.className = 'c1x1-control-label';
+  name.textContent = c.label;
+  if (c.type === 'toggle') {
+    const box = document.createElement('input');
+    box.type = 'checkbox';
+    box.addEventListener('change', () => onInput(c.key, box.checked));
+    row.append(box, name);
+    return {row, set: (v) => { box.checked = v; }, input: box};
+  }
+  const input = document.createElement('input');
+  input.type = 'range';
+  input.step = 1;
+  const shown = document.createElement('span');
+  shown.className = 'c1x1-control-value widget-readout';
+  const options = c.type === 'choice' ? c.options : null;
+  input.min = options ? 0 : c.low;
+  input.max = options ? options.length - 1 : c.high;
+  const valueAt = (i) => (options ? options[i] : i);
+  const set = (v) => {
+    const i = options ? options.indexOf(v) : v;
+    input.value = i;
+    shown.textContent = fmt(v);
+    input.setAttribute('aria-valuenow', i);
+    input.setAttribute('aria-valuemin', input.min);
+    input.setAttribute('aria-valuemax', input.max);
+    input.setAttribute('aria-valuetext', fmt(v));
+  };
+  input.addEventListener('input', () => onInput(c.key, valueAt(Number(input.value))));
+  // Keys are handled here, at once: a front end may move the focus while a key is handled
+  // (JupyterLab focuses the active cell when it activates the notebook), and the input's
+  // own default would then be lost.
+  const steps = {ArrowRight: 1, ArrowUp: 1, ArrowLeft: -1, ArrowDown: -1, PageUp: 3, PageDown: -3};
+  input.addEventListener('keydown', (event) => {
+    const low = Number(input.min), high = Number(input.max), now = Number(input.value);
+    let next = null;
+    if (event.key === 'Home') next = low;
+    else if (event.key === 'End') next = high;
+    else if (event.key in steps) next = Math.min(high, Math.max(low, now + steps[event.key]));
+    if (next === null) return;
+    event.preventDefault();
+    event.stopPropagation();
+    if (next !== now) {
+      input.value = next;
+      onInput(c.key, valueAt(next));
+    }
+  });
+  row.append(name, input, shown);
+  return {row, set, input};
+};
+
+const STYLE = `
+.c1x1-page { font-family: "DejaVu Sans", sans-serif; color: var(--jp-content-font-color1, #222);
+  font-variant-numeric: tabular-nums; max-width: 100%; }
+.c1x1-page .c1x1-presets { display: flex; flex-wrap: wrap; align-items: center; gap: 4px;
+  margin-bottom: 4px; }
+.c1x1-page .c1x1-preset { font: inherit; font-size: 12px; padding: 2px 8px; cursor: pointer;
+  border: 1px solid var(--jp-border-color1, #bbb); border-radius: 3px;
+  background: var(--jp-layout-color2, #eee); color: inherit; }
+.c1x1-page .c1x1-preset[aria-pressed="true"] { background: var(--jp-brand-color2, #9cc3e6); }
+.c1x1-page .c1x1-control { display: grid; grid-template-columns: 170px minmax(120px, 260px) 70px;
+  align-items: center; gap: 8px; font-size: 13px; margin: 2px 0; }
+.c1x1-page label.c1x1-control:has(input[type=checkbox]) { display: flex; gap: 6px; }
+.c1x1-page .c1x1-readout { line-height: 1.6; margin: 6px 0; font-size: 13px; }
+.c1x1-page .c1x1-figure svg { display: block; max-width: 100%; height: auto; }
+.c1x1-page .c1x1-errors { color: var(--jp-error-color1, #b00); white-space: pre-wrap;
+  font-family: monospace; font-size: 12px; }
+`;
+
+// -- the widget ------------------------------------------------------------------------------
+
+// anywidget calls render once per view. The page draws every press itself from `values`
+// and the declaration in `spec`; the kernel hears the new values, never waited for.
+function render({model, el}) {
+  const spec = model.get('spec');
+  const kind = KINDS[spec.kind];
+  const root = document.createElement('div');
+  root.className = ['c1x1-page', ...spec.classes].join(' ');
+  const style = document.createElement('style');
+  style.textContent = STYLE;
+  let values = {...model.get('values')};
+
+  const presets = document.createElement('div');
+  presets.className = 'c1x1-presets';
+  const presetButtons = spec.presets.map((p) => {
+    const b = document.createElement('button');
+    b.className = 'c1x1-preset';
+    b.textContent = p.label;
+    b.title = p.source;
+    b.addEventListener('click', () => change(p.values));
+    return [p, b];
+  });
+  if (presetButtons.length) {
+    const lead = document.createElement('span');
+    lead.textContent = 'Try:';
+    presets.append(lead, ...presetButtons.map(([, b]) => b));
+  }
+  const controlsBox = document.createElement('div');
+  controlsBox.className = 'c1x1-controls';
+  // Keys pressed on a control move it: JupyterLab's shortcuts (arrows select cells) stop here.
+  controlsBox.setAttribute('data-lm-suppress-shortcuts', 'true');
+  const controls = {};
+  for (const c of spec.controls) {
+    controls[c.key] = makeControl(c, (key, v) => change({[key]: v}));
+    controlsBox.appendChild(controls[c.key].row);
+  }
+  const readout = document.createElement('div');
+  readout.className = 'c1x1-readout';
+  const figure = document.createElement('div');
+  figure.className = 'c1x1-figure';
+  const errors = document.createElement('div');
+  errors.className = 'c1x1-errors';
+  root.append(style, ...(presetButtons.length ? [presets] : []), controlsBox, readout, figure, errors);
+  el.appendChild(root);
+  const picture = kind.picture(figure, spec);
+
+  const showError = (where, err) => {
+    const line = document.createElement('div');
+    line.textContent = `${where}: ${err && err.stack ? err.stack : err}`;
+    errors.appendChild(line);
+    while (errors.childNodes.length > 5) errors.removeChild(errors.firstChild);
+  };
+  const draw = () => {
+    try {
+      for (const c of spec.controls) controls[c.key].set(values[c.key]);
+      const preset = currentPreset(spec, values);
+      for (const [p, b] of presetButtons) b.setAttribute('aria-pressed', String(p === preset));
+      readout.replaceChildren(...readoutLines(spec, values).map(([label, text]) => {
+        const row = document.createElement('div');
+        const b = document.createElement('b');
+        b.textContent = label;
+        row.append(b, `: ${text}`);
+        return row;
+      }));
+      picture.update(values);
+    } catch (err) {
+      showError('drawing', err);
+    }
+  };
+  // A press: drawn now, then the kernel is told (it never holds the page up).
+  const change = (update) => {
+    values = {...values, ...update};
+    draw();
+    model.set('values', values);
+    model.save_changes();
+  };
+  const fromKernel = () => {
+    values = {...model.get('values')};
+    draw();
+  };
+  const kernelError = () => {
+    const message = model.get('error');
+    if (message) showError('kernel', message);
+  };
+  model.on('change:values', fromKernel);
+  model.on('change:error', kernelError);
+  draw();
+  kernelError();
+  return () => {
+    model.off('change:values', fromKernel);
+    model.off('change:error', kernelError);
+  };
+}

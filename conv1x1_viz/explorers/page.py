@@ -1,0 +1,267 @@
+"""Explorers drawn in the page: controls declared in Python, every press drawn by the page.
+
+A :class:`PageExplorer` is an `anywidget <https://anywidget.dev>`_ widget. Python declares
+its controls once (:class:`~conv1x1_viz.explorers.controls.Whole`, ``Choice``, ``Toggle``
+and presets) and sends that declaration and a few numbers the picture needs (:attr:`spec`);
+the page builds the controls, and draws the readout and the picture at every press, from
+what it holds. The kernel hears the new :attr:`values` after the page has drawn them, so
+a press never waits for it, and nothing is lost when the kernel is busy or gone.
+
+The page's side is one ES module, assembled from ``js/core.js`` (numbers written as
+:mod:`conv1x1_viz.formulas` writes them, controls, readout, SVG helpers, the ``render``
+anywidget calls) and one file per kind (``js/<name>.js``), which registers how that kind
+writes its readout and draws its picture. Python keeps the truth: :meth:`readout_lines`
+and :meth:`draw_picture` (matplotlib) of every kind are what a reader without a kernel
+sees (the picture saved in the notebook), and a browser test compares the page's readout
+and geometry with Python's at every setting the controls reach.
+
+A new explorer in the page:
+
+1. set :attr:`kind` and :attr:`script` (the name of its file in ``js/``);
+2. in ``__init__``, call :meth:`_setup` with its controls, starting values, presets and the
+   data its picture needs (``data``: small, JSON-able);
+3. implement :meth:`readout_lines` and :meth:`draw_picture`, and, in its script,
+   ``KINDS[kind] = {readout(values, spec), picture(figure, spec)}``, where ``picture``
+   returns an object whose ``update(values)`` redraws the picture in place.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+from collections.abc import Mapping, Sequence
+from functools import cache
+from pathlib import Path
+from typing import Any, ClassVar
+
+import anywidget
+import traitlets
+
+from conv1x1_viz import contract
+from conv1x1_viz.explorers.controls import Choice, Control, Preset, Toggle, Whole
+from conv1x1_viz.formulas import format_count
+
+__all__ = ["PageExplorer", "page_module", "plural", "shape_text"]
+
+_SCRIPTS = Path(__file__).parent / "js"
+#: What a saved explorer says under its picture, where the widget cannot run.
+CAPTION = (
+    "A live explorer, saved as a picture: run this cell (or Run All) in JupyterLab, "
+    "Notebook 7 or another front end that runs widgets, to move its controls."
+)
+
+
+def plural(n: int, word: str) -> str:
+    """Write ``n word`` or ``n words``, e.g. ``1 map``, ``2,048 maps``."""
+    return f"{format_count(n)} {word}" + ("" if n == 1 else "s")
+
+
+def shape_text(*sizes: int) -> str:
+    """Write a shape the way the readouts do, e.g. ``28×28×192``."""
+    return "×".join(format_count(s) for s in sizes)
+
+
+@cache
+def page_module(*scripts: str) -> str:
+    """Return the ES module of the page: ``core.js``, then each kind's script, then the export.
+
+    Examples
+    --------
+    >>> "export default { render }" in page_module("param")
+    True
+    """
+    parts = [(_SCRIPTS / "core.js").read_text(encoding="utf-8")]
+    parts += [(_SCRIPTS / f"{name}.js").read_text(encoding="utf-8") for name in scripts]
+    parts.append("export { KINDS, readoutLines, fmt };\nexport default { render };\n")
+    return "\n".join(parts)
+
+
+def _control_spec(key: str, control: Control) -> dict[str, Any]:
+    """Return what the page needs to build control ``key``."""
+    spec: dict[str, Any] = {"key": key, "label": control.label, "class": contract.slider_class(key)}
+    if isinstance(control, Choice):
+        return {**spec, "type": "choice", "options": list(control.options)}
+    if isinstance(control, Whole):
+        return {**spec, "type": "whole", "low": control.low, "high": control.high}
+    if isinstance(control, Toggle):
+        return {**spec, "type": "toggle"}
+    raise ValueError(f"control {key!r} must be a Whole, Choice or Toggle, got {control!r}")
+
+
+def _readout_html(lines: Sequence[tuple[str, str]]) -> str:
+    rows = "".join(
+        f"<div><b>{html.escape(label)}</b>: {html.escape(text)}</div>" for label, text in lines
+    )
+    return f'<div class="{contract.READOUT}" style="line-height: 1.6">{rows}</div>'
+
+
+class PageExplorer(anywidget.AnyWidget):
+    """Declared controls, a readout and a picture, all drawn in the page.
+
+    Attributes
+    ----------
+    controls : dict of str to Whole, Choice or Toggle
+        What each control may hold, as declared.
+    presets : tuple of Preset
+        Named settings, one button each above the controls.
+    values : dict of str to int or bool
+        The controls' values, kept in step with the page (synced).
+    spec : dict
+        The declaration the page builds from: kind, DOM classes, controls, presets and
+        the data of the picture (synced once).
+    error : str
+        The last error met while taking values from the page, shown there (synced).
+    """
+
+    #: Names the explorer's DOM class ``c1x1-<kind>`` and its entry in the page's KINDS.
+    kind: ClassVar[str] = "explorer"
+    #: The file in ``js/`` that draws this kind.
+    script: ClassVar[str] = ""
+
+    spec = traitlets.Dict().tag(sync=True)
+    values = traitlets.Dict().tag(sync=True)
+    error = traitlets.Unicode("").tag(sync=True)
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """Give each kind its page module (anywidget reads ``_esm`` off the class)."""
+        if "script" in cls.__dict__:  # not again for traitlets' subclass of an instance
+            cls._esm = page_module(cls.script)
+        super().__init_subclass__(**kwargs)
+
+    def _setup(
+        self,
+        controls: Mapping[str, Control],
+        values: Mapping[str, Any],
+        presets: Sequence[Preset] = (),
+        data: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Check the starting values, then send the declaration and the values to the page."""
+        self.controls = dict(controls)
+        # Only the presets these controls can reach (a smaller range leaves some out).
+        self.presets = tuple(
+            p for p in presets if all(v in self.controls[k].values() for k, v in p.values.items())
+        )
+        checked = {key: control.check(key, values[key]) for key, control in controls.items()}
+        classes = [
+            contract.EXPLORER,
+            contract.kind_class(self.kind),
+            *contract.fixed_size_classes(self.fixed_sizes()),
+        ]
+        self.spec = {
+            "kind": self.kind,
+            "classes": classes,
+            "controls": [_control_spec(key, c) for key, c in self.controls.items()],
+            "presets": [
+                {"label": p.label, "values": dict(p.values), "source": p.source}
+                for p in self.presets
+            ],
+            "data": dict(data or {}),
+        }
+        self.values = checked
+        self.observe(self._from_page, names="values")
+
+    def _from_page(self, change: dict[str, Any]) -> None:
+        """Check values that came from the page; a wrong one is named in :attr:`error`."""
+        try:
+            self._checked(change["new"])
+        except ValueError as exc:  # the page offers only allowed values: say so if not
+            self.error = f"{type(exc).__name__}: {exc}"
+
+    def _checked(self, values: Mapping[str, Any]) -> dict[str, Any]:
+        unknown = sorted(set(values) - set(self.controls))
+        if unknown:
+            raise ValueError(f"no control named {unknown}; controls are {sorted(self.controls)}")
+        return {key: self.controls[key].check(key, value) for key, value in values.items()}
+
+    # -- what a subclass provides ----------------------------------------------------------
+
+    def readout_lines(self) -> list[tuple[str, str]]:
+        """Return the readout as ``(label, text)`` lines for the current values."""
+        raise NotImplementedError(f"{type(self).__name__} must write its readout")
+
+    def draw_picture(self, fig: Any) -> None:
+        """Draw the picture of the current values on ``fig`` (a matplotlib Figure)."""
+        raise NotImplementedError(f"{type(self).__name__} must draw its picture")
+
+    def fixed_sizes(self) -> dict[str, int]:
+        """Sizes set when the explorer was made, not by a control, e.g. ``{"height": 28}``.
+
+        Each is also a DOM class ``c1x1-fixed-<key>-<size>`` on the explorer, so that a
+        browser test can compute the counts the page must show.
+        """
+        return {}
+
+    # -- the Python API --------------------------------------------------------------------
+
+    def value(self, key: str) -> Any:
+        """Return the current value of control ``key``."""
+        if key not in self.controls:
+            raise ValueError(f"no control named {key!r}; controls are {sorted(self.controls)}")
+        return self.values[key]
+
+    def set(self, **values: Any) -> None:
+        """Set several controls at once, checked; the page redraws once.
+
+        Parameters
+        ----------
+        **values
+            Control key to value, e.g. ``explorer.set(in_channels=256, filters=32)``.
+        """
+        self.values = {**self.values, **self._checked(values)}
+
+    def apply_preset(self, label: str) -> None:
+        """Set every control of the preset called ``label``."""
+        matches = [p for p in self.presets if p.label == label]
+        if not matches:
+            labels = [p.label for p in self.presets]
+            raise ValueError(f"label must be one of the presets {labels}, got {label!r}")
+        self.set(**matches[0].values)
+
+    def current_preset(self) -> Preset | None:
+        """Return the preset whose values the controls hold now, if any."""
+        for preset in self.presets:
+            if all(self.values[key] == value for key, value in preset.values.items()):
+                return preset
+        return None
+
+    def readout_texts(self) -> tuple[str, str]:
+        """Return the readout as HTML and as plain text; a preset's values name the case."""
+        preset = self.current_preset()
+        case = [("Case", f"{preset.label}: {preset.source}")] if preset else []
+        lines = [*case, *self.readout_lines()]
+        return _readout_html(lines), "\n".join(f"{label}: {text}" for label, text in lines)
+
+    def summary(self) -> str:
+        """Plain-text readout, headed by the explorer's name (deterministic)."""
+        return f"{type(self).__name__}\n{self.readout_texts()[1]}"
+
+    def snapshot(self) -> bytes:
+        """Return a PNG of the picture at the current values, drawn by matplotlib."""
+        from matplotlib.figure import Figure
+
+        fig = Figure()
+        self.draw_picture(fig)
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png")
+        return buffer.getvalue()
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Widget view, plus a captioned picture and plain text where widgets cannot run."""
+        data, metadata = super()._repr_mimebundle_(**kwargs)
+        png = base64.b64encode(self.snapshot()).decode("ascii")
+        readout_html, _ = self.readout_texts()
+        data["text/plain"] = self.summary()
+        data["image/png"] = png
+        data["text/html"] = (
+            f'<figure class="{contract.EXPLORER}-saved" style="margin: 0">'
+            f'<img src="data:image/png;base64,{png}" style="max-width: 100%" '
+            f'alt="{html.escape(type(self).__name__)}, as saved"/>'
+            f"<figcaption><i>{html.escape(CAPTION)}</i></figcaption></figure>{readout_html}"
+        )
+        return data, metadata
+
+    def __repr__(self) -> str:
+        """Name and control values, e.g. ``<ParamExplorer: in_channels=512, ...>``."""
+        values = ", ".join(f"{key}={self.values[key]!r}" for key in self.controls)
+        return f"<{type(self).__name__}: {values}>"

@@ -1,0 +1,46 @@
+"""An explorer drawn in the page, mounted on a blank page with no kernel and no JupyterLab.
+
+:func:`mount` loads the explorer's ES module (the very string anywidget sends) from a blob
+URL and calls its ``render`` with a model of our own that holds the explorer's synced
+state: what any front end hands anywidget's modules. The page's module then answers every
+press by itself; ``window.c1x1Page.saved`` counts the values it sent towards the kernel.
+"""
+
+from __future__ import annotations
+
+MOUNT = """async ([source, state]) => {
+  const url = URL.createObjectURL(new Blob([source], {type: 'text/javascript'}));
+  const module = await import(url);
+  const listeners = {};
+  const page = (window.c1x1Page = {module, state, saved: []});
+  const model = {
+    get: (key) => state[key],
+    set: (key, value) => { state[key] = value; },
+    save_changes: () => { page.saved.push(JSON.parse(JSON.stringify(state.values))); },
+    on: (event, callback) => { (listeners[event] = listeners[event] || []).push(callback); },
+    off: (event, callback) => {
+      listeners[event] = (listeners[event] || []).filter((c) => c !== callback);
+    },
+  };
+  // What the kernel does when Python sets the values: the page hears a change.
+  page.fromKernel = (values) => {
+    state.values = values;
+    (listeners['change:values'] || []).forEach((c) => c());
+  };
+  module.default.render({model, el: document.getElementById('host')});
+}"""
+
+
+def mount(page, explorer) -> None:
+    """Show *explorer* on *page* (a blank Chromium page) as its front end would."""
+    page.set_content('<!doctype html><meta charset="utf-8"><div id="host"></div>')
+    state = {"spec": explorer.spec, "values": explorer.values, "error": explorer.error}
+    page.evaluate(MOUNT, [explorer._esm, state])
+
+
+def page_call(page, expression: str, argument=None):
+    """Evaluate ``(module, argument) => expression`` with the mounted module."""
+    return page.evaluate(
+        f"(argument) => {{ const module = window.c1x1Page.module; return ({expression}); }}",
+        argument,
+    )
