@@ -73,7 +73,7 @@ def page_module(*scripts: str) -> str:
     """
     parts = [(_SCRIPTS / "core.js").read_text(encoding="utf-8")]
     parts += [(_SCRIPTS / f"{name}.js").read_text(encoding="utf-8") for name in scripts]
-    parts.append("export { KINDS, readoutLines, fmt };\nexport default { render };\n")
+    parts.append("export { KINDS, readoutLines, applyLimits, fmt };\nexport default { render };\n")
     return "\n".join(parts)
 
 
@@ -107,6 +107,9 @@ class PageExplorer(anywidget.AnyWidget):
         Named settings, one button each above the controls.
     values : dict of str to int or bool
         The controls' values, kept in step with the page (synced).
+    wishes : dict of str to int or bool
+        The value the learner last chose for each control (synced): a control that
+        another limits holds its wish when allowed, else the nearest allowed below.
     spec : dict
         The declaration the page builds from: kind, DOM classes, controls, presets and
         the data of the picture (synced once).
@@ -121,6 +124,7 @@ class PageExplorer(anywidget.AnyWidget):
 
     spec = traitlets.Dict().tag(sync=True)
     values = traitlets.Dict().tag(sync=True)
+    wishes = traitlets.Dict().tag(sync=True)
     error = traitlets.Unicode("").tag(sync=True)
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -142,7 +146,8 @@ class PageExplorer(anywidget.AnyWidget):
         self.presets = tuple(
             p for p in presets if all(v in self.controls[k].values() for k, v in p.values.items())
         )
-        checked = {key: control.check(key, values[key]) for key, control in controls.items()}
+        self.wishes = {key: control.check(key, values[key]) for key, control in controls.items()}
+        checked = self._limited(dict(self.wishes))
         classes = [
             contract.EXPLORER,
             contract.kind_class(self.kind),
@@ -164,7 +169,12 @@ class PageExplorer(anywidget.AnyWidget):
     def _from_page(self, change: dict[str, Any]) -> None:
         """Check values that came from the page; a wrong one is named in :attr:`error`."""
         try:
-            self._checked(change["new"])
+            values = self._checked(change["new"])
+            for key, limit in self.limits(values).items():
+                if self.controls[key].limited(values[key], limit) != values[key]:
+                    raise ValueError(
+                        f"{key} cannot be {values[key]!r} when the others are {values}"
+                    )
         except ValueError as exc:  # the page offers only allowed values: say so if not
             self.error = f"{type(exc).__name__}: {exc}"
 
@@ -173,6 +183,17 @@ class PageExplorer(anywidget.AnyWidget):
         if unknown:
             raise ValueError(f"no control named {unknown}; controls are {sorted(self.controls)}")
         return {key: self.controls[key].check(key, value) for key, value in values.items()}
+
+    def _limited(self, values: dict[str, Any]) -> dict[str, Any]:
+        """Apply :meth:`limits` to ``values``, in place, and return them.
+
+        Each limited control holds the learner's wish if allowed, else the nearest allowed
+        below (``limited`` of its control). The page's ``applyLimits`` (``js/core.js``)
+        does the same, and a browser test checks that the two agree.
+        """
+        for key, limit in self.limits(values).items():
+            values[key] = self.controls[key].limited(self.wishes[key], limit)
+        return values
 
     # -- what a subclass provides ----------------------------------------------------------
 
@@ -183,6 +204,15 @@ class PageExplorer(anywidget.AnyWidget):
     def draw_picture(self, fig: Any) -> None:
         """Draw the picture of the current values on ``fig`` (a matplotlib Figure)."""
         raise NotImplementedError(f"{type(self).__name__} must draw its picture")
+
+    def limits(self, values: Mapping[str, Any]) -> dict[str, Any]:
+        """Return the limits some controls put on others, for these control values.
+
+        ``{key: high}`` caps control ``key`` at ``high``; ``{key: [values]}`` offers only
+        those (a :class:`~conv1x1_viz.explorers.controls.Choice`). None here; a kind with
+        limits writes the same rule as ``limits(values, spec)`` in its script.
+        """
+        return {}
 
     def fixed_sizes(self) -> dict[str, int]:
         """Sizes set when the explorer was made, not by a control, e.g. ``{"height": 28}``.
@@ -208,7 +238,9 @@ class PageExplorer(anywidget.AnyWidget):
         **values
             Control key to value, e.g. ``explorer.set(in_channels=256, filters=32)``.
         """
-        self.values = {**self.values, **self._checked(values)}
+        checked = self._checked(values)
+        self.wishes = {**self.wishes, **checked}
+        self.values = self._limited({**self.values, **checked})
 
     def apply_preset(self, label: str) -> None:
         """Set every control of the preset called ``label``."""

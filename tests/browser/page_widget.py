@@ -25,6 +25,7 @@ MOUNT = """async ([source, state]) => {
   // What the kernel does when Python sets the values: the page hears a change.
   page.fromKernel = (values) => {
     state.values = values;
+    state.wishes = {...values};
     (listeners['change:values'] || []).forEach((c) => c());
   };
   module.default.render({model, el: document.getElementById('host')});
@@ -34,7 +35,12 @@ MOUNT = """async ([source, state]) => {
 def mount(page, explorer) -> None:
     """Show *explorer* on *page* (a blank Chromium page) as its front end would."""
     page.set_content('<!doctype html><meta charset="utf-8"><div id="host"></div>')
-    state = {"spec": explorer.spec, "values": explorer.values, "error": explorer.error}
+    state = {
+        "spec": explorer.spec,
+        "values": explorer.values,
+        "wishes": explorer.wishes,
+        "error": explorer.error,
+    }
     page.evaluate(MOUNT, [explorer._esm, state])
 
 

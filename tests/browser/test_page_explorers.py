@@ -9,43 +9,75 @@ controls with the keyboard and the mouse as a learner would.
 from __future__ import annotations
 
 import itertools
+import random
 
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
+import conv1x1_viz.explorers as explorers_package
 from conv1x1_viz import contract, conv_macs, conv_params
-from conv1x1_viz.explorers import ParamExplorer
+from conv1x1_viz.explorers import PageExplorer, ParamExplorer
 from conv1x1_viz.geometry import filter_block_scene
 
 from .page_widget import mount, page_call
-from .readout_oracles import expected_param_readout, shows_expected
+from .readout_oracles import oracle_for, shows_expected
 
-# The input sizes the notebooks give ParamExplorer, and the default.
-INPUT_SIZES = [(28, 28), (256, 256), (150, 128)]
+# Every explorer drawn in the page, built with its defaults: a new one is covered here
+# without edits. ParamExplorer is also built at the input sizes the notebooks give it.
+PAGE_EXPLORERS = [
+    getattr(explorers_package, name)
+    for name in explorers_package.__all__
+    if isinstance(getattr(explorers_package, name), type)
+    and issubclass(getattr(explorers_package, name), PageExplorer)
+    and getattr(explorers_package, name) is not PageExplorer
+]
+CASES = [(cls, {}) for cls in PAGE_EXPLORERS] + [
+    (ParamExplorer, {"input_size": size}) for size in [(256, 256), (150, 128)]
+]
+#: Above this many settings, a seeded sample of them is compared.
+MOST_SETTINGS = 4000
+
+
+def allowed(explorer, values):
+    """Whether *values* are a setting the controls can show: every limit holds."""
+    return all(
+        explorer.controls[key].limited(values[key], limit) == values[key]
+        for key, limit in explorer.limits(values).items()
+    )
 
 
 def reachable(explorer):
-    """Every setting of the explorer's controls."""
+    """Every setting of the explorer's controls that its limits allow."""
     keys = list(explorer.controls)
     for combo in itertools.product(*(explorer.controls[k].values() for k in keys)):
-        yield dict(zip(keys, combo, strict=True))
+        values = dict(zip(keys, combo, strict=True))
+        if allowed(explorer, values):
+            yield values
 
 
 def python_readouts(explorer, settings):
     out = []
     for values in settings:
         explorer.set(**values)
+        assert explorer.values == values
         out.append(explorer.readout_texts()[1])
     return out
 
 
-@pytest.mark.parametrize("input_size", INPUT_SIZES)
-def test_readout_in_the_page_equals_python_at_every_setting(page, input_size):
-    explorer = ParamExplorer(input_size=input_size)
+def _case_id(case):
+    cls, kwargs = case
+    return cls.__name__ + "".join(f"-{v}" for v in kwargs.values())
+
+
+@pytest.mark.parametrize("case", CASES, ids=_case_id)
+def test_readout_in_the_page_equals_python_at_every_setting(page, case):
+    cls, kwargs = case
+    explorer = cls(**kwargs)
     mount(page, explorer)
     settings = list(reachable(explorer))
-    assert len(settings) == 15 * 15 * 6 * 2
+    if len(settings) > MOST_SETTINGS:
+        settings = random.Random(0).sample(settings, MOST_SETTINGS)
     in_page = page_call(
         page,
         "argument.settings.map((v) => module.readoutLines(argument.spec, v)"
@@ -54,13 +86,46 @@ def test_readout_in_the_page_equals_python_at_every_setting(page, input_size):
     )
     expected = python_readouts(explorer, settings)
     wrong = [(s, p, e) for s, p, e in zip(settings, in_page, expected, strict=True) if p != e]
-    assert not wrong, f"{len(wrong)} settings differ, e.g. {wrong[:2]}"
+    assert not wrong, f"{len(wrong)} of {len(settings)} settings differ, e.g. {wrong[:2]}"
     # And the counts are Keras' (conv_params, conv_macs), not only Python's text.
+    oracle = oracle_for(explorer.kind)
     for values, text in zip(settings[::97], in_page[::97], strict=False):
-        numbers = expected_param_readout(
-            {**values, "height": input_size[0], "width": input_size[1]}
-        )
-        assert shows_expected(text, numbers), (values, text)
+        assert shows_expected(text, oracle({**explorer.fixed_sizes(), **values})), (values, text)
+
+
+@pytest.mark.parametrize("cls", PAGE_EXPLORERS, ids=lambda c: c.__name__)
+def test_limits_in_the_page_follow_python_on_a_random_walk(page, cls):
+    """A learner's moves, each to a value the page offers: the page's limits (applyLimits)
+    and Python's (set) must give the same settings after every move."""
+    explorer = cls()
+    mount(page, explorer)
+    rng = random.Random(1)
+    moves, keys = [], list(explorer.controls)
+    values = dict(explorer.values)
+    for _ in range(300):
+        key = rng.choice(keys)
+        limit = explorer.limits(values).get(key)
+        options = explorer.controls[key].values()
+        if limit is not None:
+            options = sorted({explorer.controls[key].limited(o, limit) for o in options})
+        moves.append({key: rng.choice(options)})
+        explorer.set(**moves[-1])
+        values = dict(explorer.values)
+        moves[-1] = (moves[-1], values)
+    in_page = page_call(
+        page,
+        """(() => {
+          let values = {...argument.values}, wishes = {...argument.values};
+          return argument.moves.map(([update]) => {
+            wishes = {...wishes, ...update};
+            values = module.applyLimits(argument.spec, {...values, ...update}, wishes).values;
+            return values;
+          });
+        })()""",
+        {"spec": explorer.spec, "values": cls().values, "moves": moves},
+    )
+    for i, ((update, expected), shown) in enumerate(zip(moves, in_page, strict=True)):
+        assert shown == expected, f"move {i} ({update}): the page has {shown}, Python {expected}"
 
 
 BLOCKS = ("input", "filter", "output", "first_map", "window")

@@ -37,6 +37,41 @@ const macsFormula = (h, w, cIn, filters, k, groups = 1) =>
   `${product([h, w, k, k, depthText(cIn, groups), filters])} = ` +
   fmt(convMacs(h, w, cIn, filters, k, groups));
 
+// -- limits between controls ----------------------------------------------------------------
+
+// What a limit allows of a control: the options up to a number, or the options listed
+// (Choice._allowed), or the whole numbers up to it (Whole).
+const allowedBy = (c, limit) => {
+  if (c.type === 'whole') {
+    const high = Math.max(c.low, Math.min(c.high, limit));
+    return Array.from({length: high - c.low + 1}, (_, i) => c.low + i);
+  }
+  if (Array.isArray(limit)) return limit;
+  const below = c.options.filter((o) => o <= limit);
+  return below.length ? below : [c.options[0]];
+};
+// The value a control set to `wish` holds under `limit` (Choice.limited, Whole.limited):
+// the wish if allowed, else the largest allowed below it, else the smallest allowed.
+const limitedTo = (c, wish, limit) => {
+  const allowed = allowedBy(c, limit);
+  if (allowed.includes(wish)) return wish;
+  const lower = allowed.filter((o) => o <= wish);
+  return lower.length ? lower[lower.length - 1] : allowed[0];
+};
+// The kind's limits applied to `values` (PageExplorer._limited): {values, allowed}.
+const applyLimits = (spec, values, wishes) => {
+  const kind = KINDS[spec.kind];
+  const limits = kind.limits ? kind.limits(values, spec) : {};
+  const out = {...values};
+  const allowed = {};
+  for (const [key, limit] of Object.entries(limits)) {
+    const c = spec.controls.find((x) => x.key === key);
+    out[key] = limitedTo(c, wishes[key], limit);
+    allowed[key] = allowedBy(c, limit);
+  }
+  return {values: out, allowed};
+};
+
 // -- the readout --------------------------------------------------------------------------
 
 // The preset whose values the controls hold, if any (Explorer.current_preset).
@@ -100,11 +135,16 @@ const makeControl = (c, onInput) => {
   input.step = 1;
   const shown = document.createElement('span');
   shown.className = 'c1x1-control-value widget-readout';
-  const options = c.type === 'choice' ? c.options : null;
+  // A Choice's input runs over the indices of the options allowed now; a Whole's over
+  // the numbers, its maximum lowered by a limit.
+  let options = c.type === 'choice' ? c.options : null;
   input.min = options ? 0 : c.low;
   input.max = options ? options.length - 1 : c.high;
   const valueAt = (i) => (options ? options[i] : i);
-  const set = (v) => {
+  const set = (v, allowed) => {
+    if (allowed && options) options = allowed;
+    else if (c.type === 'choice') options = c.options;
+    input.max = options ? options.length - 1 : allowed ? allowed[allowed.length - 1] : c.high;
     const i = options ? options.indexOf(v) : v;
     input.value = i;
     shown.textContent = fmt(v);
@@ -166,6 +206,8 @@ function render({model, el}) {
   const style = document.createElement('style');
   style.textContent = STYLE;
   let values = {...model.get('values')};
+  let wishes = {...model.get('wishes')};
+  let allowed = applyLimits(spec, values, wishes).allowed;
 
   const presets = document.createElement('div');
   presets.className = 'c1x1-presets';
@@ -209,7 +251,7 @@ function render({model, el}) {
   };
   const draw = () => {
     try {
-      for (const c of spec.controls) controls[c.key].set(values[c.key]);
+      for (const c of spec.controls) controls[c.key].set(values[c.key], allowed[c.key]);
       const preset = currentPreset(spec, values);
       for (const [p, b] of presetButtons) b.setAttribute('aria-pressed', String(p === preset));
       readout.replaceChildren(...readoutLines(spec, values).map(([label, text]) => {
@@ -224,15 +266,20 @@ function render({model, el}) {
       showError('drawing', err);
     }
   };
-  // A press: drawn now, then the kernel is told (it never holds the page up).
+  // A press: drawn now, then the kernel is told (it never holds the page up). The keys
+  // of `update` are the learner's wishes; the limits then set the controls they limit.
   const change = (update) => {
-    values = {...values, ...update};
+    wishes = {...wishes, ...update};
+    ({values, allowed} = applyLimits(spec, {...values, ...update}, wishes));
     draw();
     model.set('values', values);
+    model.set('wishes', wishes);
     model.save_changes();
   };
   const fromKernel = () => {
     values = {...model.get('values')};
+    wishes = {...model.get('wishes')};
+    allowed = applyLimits(spec, values, wishes).allowed;
     draw();
   };
   const kernelError = () => {
@@ -240,11 +287,13 @@ function render({model, el}) {
     if (message) showError('kernel', message);
   };
   model.on('change:values', fromKernel);
+  model.on('change:wishes', fromKernel);
   model.on('change:error', kernelError);
   draw();
   kernelError();
   return () => {
     model.off('change:values', fromKernel);
+    model.off('change:wishes', fromKernel);
     model.off('change:error', kernelError);
   };
 }
