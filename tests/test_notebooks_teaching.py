@@ -86,6 +86,7 @@ SLIPS = [
     (r"(?:term|means?|meaning) (?:to mean )?translation", r"wrong|said"),
     # 08: 1×1 layers do 22 % of InceptionV3's MACs, about half of ResNet50's.
     (r"they do most of the work", r"MobileNet|depthwise"),
+    (r"layers doing most of the work", None),
     # 08 asked for two decimal places and accepted only answers within 2 %.
     (r"two decimal places are enough", None),
     # "1×1 reduction, then k×k" is a low-rank k×k kernel only when the reduction is linear;
@@ -131,6 +132,7 @@ def test_slip_patterns_catch_the_old_sentences():
         "Typically a method such as Mask RCNN is used for semantic segmentation of images.",
         "One-to-one projection is a mathematical term to mean translation.",
         "In the networks people ship today, 1×1 layers are no trick: they do most of the work.",
+        "find the 1×1 layers doing most of the work in MobileNet, ResNet, DenseNet, EfficientNet",
         "Answer with a decimal, e.g. 0.5 (two decimal places are enough).",
         "Even with an invertible matrix, the maps after the ReLU no longer determine the input.",
         "A projection keeps all the information only if its matrix is invertible, and only "
@@ -332,20 +334,6 @@ def _exercises(path):
         tol = re.search(r"rel_tol=([\d.]+)", source)
         prompt = max(j for j in range(i) if cells[j]["cell_type"] == "markdown")
         yield i, found and found.group(1), float(tol.group(1)) if tol else 0.0, prompt
-
-
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_no_exercise_shows_its_answer_before_it_is_asked(path):
-    # 08 once listed conv_pw_1's 25,690,112 MACs in an audit above the question asking for them,
-    # and 06 printed its measured speed-up above the folded answer, in the checking cell itself.
-    cells = _cells(path)
-    for i, answer, _, prompt in _exercises(path):
-        if not answer:
-            continue
-        shown = re.compile(r"(?<![\d.,])" + re.escape(answer) + r"(?![\d,]|\.\d)")
-        before = [t for c in cells[:prompt] for t in _outputs_text(c)] if len(answer) >= 5 else []
-        same_cell = [_joined(o["text"]) for o in _outputs(cells[i]) if "text" in o]
-        assert not [t for t in before + same_cell if shown.search(t)], (path.name, answer)
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
