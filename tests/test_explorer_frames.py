@@ -15,7 +15,7 @@ import conv1x1_viz.explorers.frames as frames_module
 from conv1x1_viz.explorers import (
     BottleneckExplorer,
     Choice,
-    MixingExplorer,
+    ReconstructionExplorer,
     SeparableExplorer,
 )
 from conv1x1_viz.explorers.figure import whole_png
@@ -177,7 +177,7 @@ def test_no_picture_is_drawn_ahead_for_stops_that_would_lose_a_click():
 def test_the_page_switches_each_stack_with_its_slider():
     # Each stack's index follows its slider in the page: a choice's option index, a whole
     # number's value; the stack has a card for every index the slider can reach.
-    for explorer in (FilterBlockExplorer(), MixingExplorer()):
+    for explorer in (FilterBlockExplorer(), ReconstructionExplorer()):
         links = explorer.frames.links
         for key, stack in explorer.frames.stacks.items():
             slider = explorer.sliders[key]
@@ -190,13 +190,13 @@ def test_the_page_switches_each_stack_with_its_slider():
 
 
 def test_whole_number_sliders_get_pictures_near_their_handle():
-    explorer = MixingExplorer()
+    explorer = ReconstructionExplorer(filters=20)
     explorer.frames.draw_ahead()
-    row = explorer.value("row")
+    k = explorer.value("filters")
     window = explorer.frame_window
-    low, high = explorer.controls["row"].low, explorer.controls["row"].high
-    drawn = {i for i, slot in enumerate(explorer.frames.slots["row"]) if slot.settings}
-    assert drawn == set(range(max(low, row - window), min(high, row + window) + 1))
+    low, high = explorer.controls["filters"].low, explorer.controls["filters"].high
+    drawn = {i for i, slot in enumerate(explorer.frames.slots["filters"]) if slot.settings}
+    assert drawn == set(range(max(low, k - window), min(high, k + window) + 1))
 
 
 def test_pictures_are_drawn_ahead_once_the_controls_rest(monkeypatch):

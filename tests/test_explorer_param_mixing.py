@@ -7,12 +7,7 @@ import pytest
 
 from conv1x1_viz import conv2d_reference, conv_macs, conv_params
 from conv1x1_viz.explorers import MixingExplorer, ParamExplorer
-from conv1x1_viz.formulas import format_count
-
-
-def readout_text(explorer):
-    return html.unescape(explorer.readout.value)
-
+from conv1x1_viz.formulas import dot_formula, format_count
 
 # --------------------------------------------------------------------------- ParamExplorer
 
@@ -150,40 +145,51 @@ def test_param_explorer_rejects_bad_arguments(kwargs, message):
 
 
 def test_mixing_explorer_follows_the_pixel():
+    from matplotlib.figure import Figure
+
     explorer = MixingExplorer()
-    explorer.sliders["row"].value = 5
-    explorer.sliders["col"].value = 30
+    explorer.set(row=5, col=30)
+    picture = explorer.draw_picture(Figure())
     np.testing.assert_allclose(
-        explorer.mixing.images["x"].get_array(), explorer.features[5, 30][np.newaxis]
+        picture.mixing.images["x"].get_array(), explorer.features[5, 30][np.newaxis]
     )
-    assert explorer.cross[0].get_ydata()[0] == 5 and explorer.cross[1].get_xdata()[0] == 30
-    assert "Pixel (5, 30)" in readout_text(explorer)
+    assert picture.cross[0].get_ydata()[0] == 5 and picture.cross[1].get_xdata()[0] == 30
+    assert "Pixel (5, 30)" in _readout(explorer)
     # The outputs are the pixel's channel vector through the 1×1 layer.
-    n = explorer.sliders["filters"].value
+    n = explorer.values["filters"]
     kernel = explorer.weights[:, :n].reshape(1, 1, -1, n)
     expected = conv2d_reference(explorer.features[5:6, 30:31], kernel)[0, 0]
-    np.testing.assert_allclose(explorer.mixing.y, expected)
+    np.testing.assert_allclose(picture.mixing.y, expected)
+    np.testing.assert_allclose(explorer.outputs(), expected)
 
 
-def test_mixing_explorer_output_slider_follows_c_out():
+def test_mixing_explorer_output_follows_c_out():
+    from matplotlib.figure import Figure
+
     explorer = MixingExplorer(filters=8)
-    explorer.sliders["output"].value = 7
-    explorer.sliders["filters"].value = 3
-    assert explorer.sliders["output"].max == 2 and explorer.sliders["output"].value == 2
-    assert explorer.mixing.images["weights"].get_array().shape == (3, explorer.features.shape[2])
-    assert explorer.mixing.boxes["weights"].get_xy()[1] == 0.0  # output 2 of 3: the bottom row
-    text = readout_text(explorer)
+    explorer.set(output=7)
+    explorer.set(filters=3)
+    assert explorer.limits(explorer.values) == {"output": 2} and explorer.values["output"] == 2
+    mixing = explorer.draw_picture(Figure()).mixing
+    assert mixing.images["weights"].get_array().shape == (3, explorer.features.shape[2])
+    assert mixing.boxes["weights"].get_xy()[1] == 0.0  # output 2 of 3: the bottom row
+    text = _readout(explorer)
     c_in = explorer.features.shape[2]
     assert f"1·1·{c_in}·3 = {c_in * 3}" in text
     assert f"= {format_count(conv_macs(explorer.features.shape, 3, 1))}" in text
     assert "Output 2" in text
+    # The wish is kept: with more filters again, output 7 comes back.
+    explorer.set(filters=8)
+    assert explorer.values["output"] == 7
 
 
 def test_mixing_explorer_pixels_stay_inside_the_image():
     explorer = MixingExplorer(image_size=16)
-    assert explorer.sliders["row"].max == explorer.sliders["col"].max == 15
-    explorer.sliders["row"].value = 99  # the slider clamps it
-    assert explorer.sliders["row"].value == 15 and not explorer.errors.outputs
+    assert explorer.controls["row"].high == explorer.controls["col"].high == 15
+    with pytest.raises(ValueError, match="row must be a whole number 0 … 15"):
+        explorer.set(row=99)
+    explorer.values = {**explorer.values, "row": 16}  # as the page would send it
+    assert explorer.error.startswith("ValueError: row must be a whole number 0 … 15")
     with pytest.raises(ValueError, match="row must be a whole number 0 … 15"):
         MixingExplorer(image_size=16, row=16)
 
@@ -196,44 +202,74 @@ def test_mixing_explorer_stays_drawable(kwargs):
         MixingExplorer(**kwargs)
 
 
-def _press(explorer, ax, x, y, name="button_press_event"):
-    """Send the figure a mouse event at (x, y) in ``ax``'s data units, as ipympl would."""
-    from matplotlib.backend_bases import MouseEvent
-
-    px, py = ax.transData.transform((x, y))
-    explorer.fig.canvas.callbacks.process(
-        name, MouseEvent(name, explorer.fig.canvas, px, py, button=1)
-    )
-
-
-def test_mixing_explorer_picks_the_pixel_clicked_on_the_photo():
-    explorer = MixingExplorer()
-    _press(explorer, explorer.picture_ax, 5, 9)  # x is the column, y the row
-    assert (explorer.value("row"), explorer.value("col")) == (9, 5)
-    assert "Pixel (9, 5)" in readout_text(explorer) and not explorer.errors.outputs
-    # A click on a row of weights highlights that output.
-    layout = explorer.mixing.layout
-    _press(explorer, explorer.mixing.ax, 0.5, layout.weight_extent[3] - 2.5)
-    assert explorer.value("output") == 2
+def test_mixing_explorer_sends_the_page_its_data_once():
+    explorer = MixingExplorer(in_channels=5, max_filters=7)
+    data = explorer.spec["data"]
+    assert np.array(data["features"]).shape == explorer.features.shape == (32, 32, 5)
+    assert np.array(data["weights"]).shape == explorer.weights.shape == (5, 7)
+    # The page gets the very numbers Python computes with (kept to KEPT_DIGITS decimals).
+    np.testing.assert_array_equal(data["features"], explorer.features)
+    np.testing.assert_array_equal(data["weights"], explorer.weights)
+    assert data["photo"].startswith("data:image/png;base64,") and data["bias"] is None
+    assert data["lut"][0] != data["lut"][-1] and len(data["lut"]) == 256
+    bar = data["colorbar"]
+    assert bar["limit"] == float(np.abs(explorer.weights).max())
+    assert all(-bar["limit"] <= t <= bar["limit"] for t in bar["ticks"])
+    assert len(bar["labels"]) == len(bar["ticks"]) >= 3 and bar["label"] == "weight"
 
 
 def test_mixing_explorer_writes_out_the_term_under_the_mouse():
+    from matplotlib.figure import Figure
+
     explorer = MixingExplorer()
-    layout = explorer.mixing.layout
-    c_out = int(layout.weight_extent[3])
-    _press(explorer, explorer.mixing.ax, 3.5, c_out - 1.5, "motion_notify_event")  # W[3, 1]
-    assert explorer.term == (3, 1)
+    explorer.term = (3, 1)  # as the page's mouse over W[3, 1] shows it
     r, c = explorer.pixel()
     w, x = explorer.weights[3, 1], explorer.features[r, c, 3]
     assert f"W[3, 1]·x[3] = {w:.2f}·{x:.2f} = {w * x:.2f}".replace("-", "−") in explorer.summary()
-    boxes = explorer.mixing.term_boxes
+    c_out = explorer.values["filters"]
+    boxes = explorer.draw_picture(Figure()).mixing.term_boxes
     assert all(b.get_visible() for b in boxes) and boxes[1].get_xy() == (3, c_out - 2)
-    _press(explorer, explorer.picture_ax, 1, 1, "motion_notify_event")  # off the product
-    assert explorer.term is None and not any(b.get_visible() for b in boxes)
-    assert "Term under the mouse" not in explorer.summary()
+    explorer.set(filters=1)  # output 1 is gone: so is its term
+    assert explorer.term is None and "Term under the mouse" not in explorer.summary()
+    boxes = explorer.draw_picture(Figure()).mixing.term_boxes
+    assert not any(b.get_visible() for b in boxes)
+
+
+def test_mixing_explorer_lists_the_products_behind_an_output():
+    explorer = MixingExplorer(filters=3)
+    explorer.set(row=9, col=5)
+    x, w = explorer.features[9, 5], explorer.weights[:, 2]
+    rows = explorer.product_rows(2)
+    assert len(rows) == x.shape[0] + 1
+    for i, (label, factors, value) in enumerate(rows[:-1]):
+        assert label == f"W[{i}, 2]·x[{i}]"
+        assert factors == dot_formula([w[i]], [x[i]]).split(" = ")[0]
+        assert value == dot_formula([w[i]], [x[i]]).split(" = ")[1]
+    label, what, total = rows[-1]
+    assert (label, what) == ("y[2]", f"sum of {x.shape[0]} products, no bias")
+    assert total == dot_formula(w, x).split(" = ")[1]
+    with pytest.raises(ValueError, match="output must be a whole number 0 … 2"):
+        explorer.product_rows(3)
 
 
 def test_mixing_explorer_weights_have_a_colour_scale():
+    from matplotlib.figure import Figure
+
     explorer = MixingExplorer()
+    colorbar = explorer.draw_picture(Figure()).mixing.colorbar
     limit = float(np.abs(explorer.weights).max())
-    assert (explorer.mixing.colorbar.vmin, explorer.mixing.colorbar.vmax) == (-limit, limit)
+    assert (colorbar.vmin, colorbar.vmax) == (-limit, limit)
+
+
+def test_mixing_explorer_is_saved_as_picture_and_text_for_readers_without_a_kernel():
+    import base64
+
+    explorer = MixingExplorer()
+    data, _ = explorer._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in data
+    assert data["text/plain"] == explorer.summary()
+    assert base64.b64decode(data["image/png"]).startswith(b"\x89PNG")
+    assert "Pixel (12, 16)" in html.unescape(data["text/html"])
+    first = explorer.snapshot()
+    explorer.set(row=0)
+    assert explorer.snapshot() != first

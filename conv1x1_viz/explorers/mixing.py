@@ -2,30 +2,73 @@
 
 from __future__ import annotations
 
+import base64
+import io
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from conv1x1_viz.arithmetic import conv1x1
 from conv1x1_viz.data import image_features, sample_image, seeded_kernel
-from conv1x1_viz.draw import artists_of, draw_channel_mixing, fixed_title
-from conv1x1_viz.explorers.base import Explorer, frameless_axes
+from conv1x1_viz.draw import ChannelMixingArtists, draw_channel_mixing, fixed_title
+from conv1x1_viz.draw.channel_mixing import _MIXING_STYLE
+from conv1x1_viz.draw.common import colour_bar
 from conv1x1_viz.explorers.controls import Whole
-from conv1x1_viz.explorers.page import plural
-from conv1x1_viz.formulas import dot_formula, format_count, macs_formula, params_formula
-from conv1x1_viz.geometry import mixing_cell
+from conv1x1_viz.explorers.page import PageExplorer, plural
+from conv1x1_viz.formulas import _signed, dot_formula, format_count, macs_formula, params_formula
 from conv1x1_viz.validation import whole_number
 
-__all__ = ["MixingExplorer"]
+__all__ = ["MixingExplorer", "MixingPicture"]
 
 #: The weight matrix is drawn cell by cell, with its numbers: beyond this it is unreadable.
 MAX_MIXING_CHANNELS = 64
 _WHY = "the weight matrix is drawn cell by cell"
+#: Decimals the features and weights keep: the page gets these very numbers, so that its
+#: sums and Python's are sums of the same numbers (the readout prints two decimals).
+KEPT_DIGITS = 6
+#: Where the photo and the matrix product sit in the saved picture (figure fractions).
+PHOTO_RECT = (0.01, 0.12, 0.25, 0.76)
+MIXING_RECT = (0.28, 0.02, 0.59, 0.96)
+CROSS_STYLE = {"color": "#ffdd33", "linewidth": 1.0}
+#: The photo's title, and its size in points.
+PHOTO_TITLE = ("pick a pixel", 9)
 
 
-class MixingExplorer(Explorer):
-    """One pixel's channels going through a 1×1 layer, as a matrix product.
+def _kept(values: np.ndarray) -> np.ndarray:
+    """``values`` rounded to :data:`KEPT_DIGITS` decimals, ``-0.0`` written ``0.0``."""
+    return np.round(values, KEPT_DIGITS) + 0.0
+
+
+def _total(value: float, digits: int = 2) -> str:
+    """Write a sum as :func:`~conv1x1_viz.formulas.dot_formula` writes its total."""
+    text = f"{value:.{digits}f}"
+    return f"{0:.{digits}f}" if float(text) == 0 else text.replace("-", "−")
+
+
+class MixingPicture(NamedTuple):
+    """The artists of the saved picture (:meth:`MixingExplorer.draw_picture`).
+
+    Attributes
+    ----------
+    picture_ax : matplotlib.axes.Axes
+        The photo.
+    title : matplotlib.text.Text
+        The photo's title.
+    cross : tuple of two Line2D
+        The cross-hair on the photo at the chosen pixel.
+    mixing : ChannelMixingArtists
+        The matrix product (:func:`~conv1x1_viz.draw.draw_channel_mixing`).
+    """
+
+    picture_ax: Any
+    title: Any
+    cross: tuple[Any, Any]
+    mixing: ChannelMixingArtists
+
+
+class MixingExplorer(PageExplorer):
+    """One pixel's channels going through a 1×1 layer, as a matrix product, in the page.
 
     The input is a real photograph (:func:`~conv1x1_viz.data.sample_image`) through a
     fixed, seeded 3×3 convolution layer with ReLU, so every pixel has ``in_channels``
@@ -34,10 +77,13 @@ class MixingExplorer(Explorer):
     ``"output"`` chooses the output whose weights are highlighted and whose sum is
     written out.
 
-    The picture can be touched too. A click on the photo picks that pixel (the sliders
-    follow); a click on a row of weights or on an output highlights that output. The
-    mouse over a value of the pixel or over a weight outlines the term it adds to the
-    sum, ``W[i, j]·x[i]``, and the readout writes that term out.
+    The picture can be touched too, all in the page (``js/mixing.js``). A click on the
+    photo picks that pixel (the sliders follow); a click on a row of weights or on an
+    output highlights that output. The mouse over a value of the pixel or over a weight
+    outlines the term it adds to the sum, ``W[i, j]·x[i]``, and the readout writes that
+    term out; over an output, a table lists the products behind it, channel by channel,
+    and their sum (:meth:`product_rows`). Python's :meth:`readout_lines` and
+    :meth:`draw_picture` are what is saved for readers without a kernel.
 
     Parameters
     ----------
@@ -58,20 +104,27 @@ class MixingExplorer(Explorer):
     Attributes
     ----------
     image, features : numpy.ndarray
-        The picture ``(H, W, 3)`` and its feature maps ``(H, W, C_in)``.
+        The picture ``(H, W, 3)`` and its feature maps ``(H, W, C_in)``, kept to
+        :data:`KEPT_DIGITS` decimals.
     weights : numpy.ndarray, shape (C_in, max_filters)
-        The 1×1 layer's matrix, Keras order; the layer uses its first ``C_out`` columns.
-    picture_ax : matplotlib.axes.Axes
-        The photo.
-    cross : tuple of two Line2D
-        The cross-hair on the photo at the chosen pixel.
-    mixing : ChannelMixingArtists
-        The matrix product (:func:`~conv1x1_viz.draw.draw_channel_mixing`).
+        The 1×1 layer's matrix, Keras order, kept to :data:`KEPT_DIGITS` decimals; the
+        layer uses its first ``C_out`` columns. It has no bias.
     term : tuple of int or None
-        ``(channel, output)`` of the term under the mouse, if any.
+        ``(channel, output)`` of the term under the mouse, if any: the readout writes it
+        out (the page keeps its own, as the mouse moves there).
+
+    Examples
+    --------
+    >>> explorer = MixingExplorer(row=5, col=30)
+    >>> explorer.set(filters=2, output=1)
+    >>> print(explorer.summary().splitlines()[1])
+    Pixel (5, 30): 6 channel values in, 2 outputs out
     """
 
     kind = "mixing-explorer"
+    script = "mixing"
+    #: The saved picture's size in inches, at 100 dpi: the page draws at the same scale.
+    figsize = (5.8, 3.0)
 
     def __init__(
         self,
@@ -88,9 +141,9 @@ class MixingExplorer(Explorer):
         in_channels = whole_number("in_channels", in_channels, 1, MAX_MIXING_CHANNELS, why=_WHY)
         max_filters = whole_number("max_filters", max_filters, 1, MAX_MIXING_CHANNELS, why=_WHY)
         self.image = sample_image(image_size)
-        self.features = image_features(self.image, in_channels, seed)
+        self.features = _kept(image_features(self.image, in_channels, seed))
         # One row per pixel, ready for the matrix product; Keras order (C_in, C_out).
-        self.weights = seeded_kernel(1, in_channels, max_filters, seed + 1)[0, 0]
+        self.weights = _kept(seeded_kernel(1, in_channels, max_filters, seed + 1)[0, 0])
         every_output = conv1x1(self.features, self.weights)
         self._limits = {
             "x_limit": float(np.abs(self.features).max()) or 1.0,
@@ -111,60 +164,77 @@ class MixingExplorer(Explorer):
             "output": 0,
         }
         self.term: tuple[int, int] | None = None
-        self._setup(controls, values, figsize=(5.8, 3.0))
-        self.fig.canvas.mpl_connect("button_press_event", self._on_press)
-        self.fig.canvas.mpl_connect("motion_notify_event", self._on_move)
+        self._setup(controls, values, data=self._picture_data())
+        self.observe(self._drop_term, names="values")
+
+    def _drop_term(self, change: dict[str, Any]) -> None:
+        """Forget a term whose output the controls no longer show."""
+        if self.term is not None and self.term[1] >= self.values["filters"]:
+            self.term = None
+
+    def _photo_png(self) -> str:
+        """Return the photo as a PNG data URL, as matplotlib turns it into pixels."""
+        from matplotlib.image import imsave
+
+        buffer = io.BytesIO()
+        imsave(buffer, self.image, format="png")
+        return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+    def _picture_data(self) -> dict[str, Any]:
+        """Return the photo, features, weights and drawing constants, for the page."""
+        import matplotlib
+
+        style = _MIXING_STYLE
+        cmap = matplotlib.colormaps[style["cmap"]]
+        lut = [matplotlib.colors.to_hex(c) for c in cmap(np.linspace(0, 1, cmap.N))]
+        return {
+            "photo": self._photo_png(),
+            "image_size": self.image.shape[0],
+            "features": self.features.tolist(),
+            "weights": self.weights.tolist(),
+            "bias": None,
+            "limits": self._limits,
+            "digits": style["digits"],
+            "max_annotated": style["max_annotated"],
+            "fontsize_pt": style["fontsize"],
+            "value_fontsize_pt": style["value_fontsize"],
+            "highlight_color": style["highlight_color"],
+            "term_color": "#ffb000",
+            "cross_color": CROSS_STYLE["color"],
+            "cross_width_pt": CROSS_STYLE["linewidth"],
+            "photo_title": PHOTO_TITLE[0],
+            "photo_title_pt": PHOTO_TITLE[1],
+            "figsize_px": [100 * self.figsize[0], 100 * self.figsize[1]],
+            "photo_rect": list(PHOTO_RECT),
+            "mixing_rect": list(MIXING_RECT),
+            "lut": lut,
+            "colorbar": self._colorbar_ticks(self._limits["weight_limit"]),
+        }
+
+    def _colorbar_ticks(self, limit: float) -> dict[str, Any]:
+        """Return the weights' colour scale: its limit, and its ticks as saved."""
+        from matplotlib.colors import Normalize
+        from matplotlib.figure import Figure
+
+        fig = Figure(figsize=self.figsize, dpi=100)
+        ax = fig.add_axes(MIXING_RECT)
+        image = ax.imshow(
+            np.zeros((1, 1)), cmap=_MIXING_STYLE["cmap"], norm=Normalize(-limit, limit)
+        )
+        bar = colour_bar(ax, image, label="weight")  # as draw_channel_mixing adds it
+        axis = bar.ax.yaxis
+        locs = [t for t in axis.get_majorticklocs() if -limit <= t <= limit]
+        return {
+            "limit": limit,
+            "ticks": [float(t) for t in locs],
+            "labels": list(axis.get_major_formatter().format_ticks(locs)),
+            "label": bar.ax.get_ylabel(),
+            "fontsize_pt": 7,
+        }
 
     def limits(self, values: Mapping[str, Any]) -> dict[str, int]:
         """Highlight one of the outputs there are: ``output`` < ``filters``."""
         return {"output": values["filters"] - 1}
-
-    def _sync_limits(self) -> None:
-        super()._sync_limits()
-        if not self._allows():
-            self.term = None
-
-    def _allows(self) -> bool:
-        return self.term is None or self.term[1] < self.value("filters")
-
-    def picture_state(self) -> tuple:
-        """Return the term under the mouse, outlined in the picture."""
-        return (self.term,)
-
-    def _cell(self, event) -> tuple[str, int, int] | None:
-        if event.inaxes is not self.mixing.ax or event.xdata is None:
-            return None
-        return mixing_cell(self.mixing.layout, event.xdata, event.ydata)
-
-    def _on_press(self, event) -> None:
-        """Pick the pixel clicked on the photo, or the output clicked in the product."""
-        try:
-            if event.inaxes is self.picture_ax and event.xdata is not None:
-                size = self.image.shape[0]
-                row = min(max(int(round(event.ydata)), 0), size - 1)
-                col = min(max(int(round(event.xdata)), 0), size - 1)
-                self.set(row=row, col=col)
-                return
-            cell = self._cell(event)
-            if cell is not None and cell[0] in ("weight", "y"):
-                self.set(output=cell[2])
-        except Exception as exc:  # shown to the learner rather than lost in the kernel log
-            self.show_error(exc)
-
-    def _on_move(self, event) -> None:
-        """Outline the term under the mouse and write it out."""
-        cell = self._cell(event)
-        term = None
-        if cell is not None and cell[0] == "x":
-            term = (cell[1], self.value("output"))
-        elif cell is not None and cell[0] == "weight":
-            term = (cell[1], cell[2])
-        if term != self.term:
-            self.term = term
-            try:
-                self.update()
-            except Exception as exc:  # shown to the learner rather than lost in the log
-                self.show_error(exc)
 
     def pixel(self) -> tuple[int, int]:
         """Return the chosen pixel, ``(row, col)``."""
@@ -174,6 +244,12 @@ class MixingExplorer(Explorer):
         """Height, width and depth of the feature maps the pixels come from."""
         h, w, c = self.features.shape
         return {"height": h, "width": w, "in_channels": c}
+
+    def outputs(self) -> np.ndarray:
+        """Return the chosen pixel's outputs, ``y = x @ W`` over the first ``C_out`` columns."""
+        r, c = self.pixel()
+        w = self.weights[:, : self.value("filters")]
+        return conv1x1(self.features[r : r + 1, c : c + 1], w)[0, 0]
 
     def readout_lines(self) -> list[tuple[str, str]]:
         """Return the highlighted output's sum, and the layer's weights and MACs."""
@@ -195,7 +271,7 @@ class MixingExplorer(Explorer):
             ),
         ]
 
-    def _term_line(self, x) -> list[tuple[str, str]]:
+    def _term_line(self, x: np.ndarray) -> list[tuple[str, str]]:
         if self.term is None:
             return []
         i, j = self.term
@@ -206,41 +282,50 @@ class MixingExplorer(Explorer):
         ).replace("-", "−")
         return [("Term under the mouse", text)]
 
-    def draw(self) -> None:
-        """Draw the photo with its cross-hair, and the matrix product."""
-        self.picture_ax = self.fig.add_axes([0.01, 0.12, 0.25, 0.76])
-        self.picture_ax.imshow(self.image, interpolation="nearest")
-        self.picture_ax.set_axis_off()
-        fixed_title(self.picture_ax, "pick a pixel", fontsize=9)
-        style = {"color": "#ffdd33", "linewidth": 1.0}
-        self.cross = (self.picture_ax.axhline(0, **style), self.picture_ax.axvline(0, **style))
-        self.mixing = draw_channel_mixing(
-            self.features[self.pixel()],
-            self.weights[:, : self.value("filters")],
-            self.value("output"),
-            pixel=self.pixel(),
-            ax=frameless_axes(self.fig, [0.28, 0.02, 0.59, 0.96]),
-            colorbar=True,
-            show_sum=False,  # the readout writes the sum out
-            **self._limits,
-        )
-        # Numbers for the pixel, one row of weights and every output, at the most filters.
-        c_in, most = self.weights.shape
-        self.mixing.reserve_values(2 * c_in + most)
+    def product_rows(self, output: int) -> list[tuple[str, str, str]]:
+        """Return the products behind output ``output`` of the chosen pixel, then their sum.
 
-    def animated_artists(self) -> list:
-        """Return the cross-hair and the matrix product; the photo stays as it is."""
-        return [*self.cross, *artists_of(self.mixing)]
+        What the page's table shows when the mouse is over that output: one row per
+        channel, ``("W[i, j]·x[i]", "w·x", "product")``, the numbers written as
+        :func:`~conv1x1_viz.formulas.dot_formula` writes them, then
+        ``("y[j]", "sum of C_in products, no bias", "sum")``.
 
-    def update_figure(self) -> None:
-        """Move the cross-hair and redraw the matrix product in place."""
+        Examples
+        --------
+        >>> MixingExplorer(in_channels=2).product_rows(0)[-1][:2]
+        ('y[0]', 'sum of 2 products, no bias')
+        """
+        j = whole_number("output", output, 0, self.value("filters") - 1)
         r, c = self.pixel()
-        self.cross[0].set_ydata([r, r])
-        self.cross[1].set_xdata([c, c])
-        self.mixing.update(
+        x, w = self.features[r, c], self.weights[:, j]
+        rows = [
+            (f"W[{i}, {j}]·x[{i}]", f"{_signed(w[i], 2)}·{_signed(x[i], 2)}", _total(w[i] * x[i]))
+            for i in range(x.shape[0])
+        ]
+        total = float(self.outputs()[j])
+        return [*rows, (f"y[{j}]", f"sum of {x.shape[0]} products, no bias", _total(total))]
+
+    def draw_picture(self, fig: Any) -> MixingPicture:
+        """Draw the photo with its cross-hair, and the matrix product, on ``fig``."""
+        fig.set_size_inches(*self.figsize)
+        fig.set_dpi(100)
+        picture_ax = fig.add_axes(PHOTO_RECT)
+        picture_ax.imshow(self.image, interpolation="nearest")
+        picture_ax.set_axis_off()
+        title = fixed_title(picture_ax, PHOTO_TITLE[0], fontsize=PHOTO_TITLE[1])
+        r, c = self.pixel()
+        cross = (picture_ax.axhline(r, **CROSS_STYLE), picture_ax.axvline(c, **CROSS_STYLE))
+        mixing_ax = fig.add_axes(MIXING_RECT)
+        mixing_ax.set_axis_off()
+        mixing = draw_channel_mixing(
             self.features[r, c],
             self.weights[:, : self.value("filters")],
             self.value("output"),
             pixel=(r, c),
+            ax=mixing_ax,
+            colorbar=True,
+            show_sum=False,  # the readout writes the sum out
+            **self._limits,
         )
-        self.mixing.show_term(*(self.term or (None,)))
+        mixing.show_term(*(self.term or (None,)))
+        return MixingPicture(picture_ax, title, cross, mixing)

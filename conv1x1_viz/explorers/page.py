@@ -23,6 +23,12 @@ A new explorer in the page:
 3. implement :meth:`readout_lines` and :meth:`draw_picture`, and, in its script,
    ``KINDS[kind] = {readout(values, spec), picture(figure, spec)}``, where ``picture``
    returns an object whose ``update(values)`` redraws the picture in place.
+
+A picture that can be touched takes a third argument, ``touch``: ``touch.change(update)``
+sets controls the way they set themselves (a click on the picture), and
+``touch.hover(over)`` says what the mouse is over (anything JSON-able, ``null`` for
+nothing); the page then redraws with ``readout(values, spec, over)`` and
+``update(values, over)``. What the mouse is over stays in the page (MixingExplorer).
 """
 
 from __future__ import annotations

@@ -79,9 +79,11 @@ const currentPreset = (spec, values) =>
   spec.presets.find((p) => Object.entries(p.values).every(([k, v]) => values[k] === v)) || null;
 
 // The readout's (label, text) lines, a preset's case first (Explorer.readout_lines).
-const readoutLines = (spec, values) => {
+// `hover` is what the mouse is over in the picture, as the kind's picture reported it
+// (null when nothing is): a kind may write it out.
+const readoutLines = (spec, values, hover = null) => {
   const preset = currentPreset(spec, values);
-  const lines = KINDS[spec.kind].readout(values, spec);
+  const lines = KINDS[spec.kind].readout(values, spec, hover);
   return preset ? [['Case', `${preset.label}: ${preset.source}`], ...lines] : lines;
 };
 
@@ -241,7 +243,19 @@ function render({model, el}) {
   errors.className = 'c1x1-errors';
   root.append(style, ...(presetButtons.length ? [presets] : []), controlsBox, readout, figure, errors);
   el.appendChild(root);
-  const picture = kind.picture(figure, spec);
+  // The picture may be touched: `change` sets controls as they do (a click), `hover`
+  // reports what the mouse is over, which the readout and the picture then show (never
+  // synced: the mouse is the page's own).
+  let hover = null;
+  const touch = {
+    change: (update) => change(update),
+    hover: (over) => {
+      if (JSON.stringify(over) === JSON.stringify(hover)) return;
+      hover = over;
+      draw();
+    },
+  };
+  const picture = kind.picture(figure, spec, touch);
 
   const showError = (where, err) => {
     const line = document.createElement('div');
@@ -254,14 +268,14 @@ function render({model, el}) {
       for (const c of spec.controls) controls[c.key].set(values[c.key], allowed[c.key]);
       const preset = currentPreset(spec, values);
       for (const [p, b] of presetButtons) b.setAttribute('aria-pressed', String(p === preset));
-      readout.replaceChildren(...readoutLines(spec, values).map(([label, text]) => {
+      readout.replaceChildren(...readoutLines(spec, values, hover).map(([label, text]) => {
         const row = document.createElement('div');
         const b = document.createElement('b');
         b.textContent = label;
         row.append(b, `: ${text}`);
         return row;
       }));
-      picture.update(values);
+      picture.update(values, hover);
     } catch (err) {
       showError('drawing', err);
     }
