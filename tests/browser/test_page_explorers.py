@@ -16,8 +16,8 @@ import pytest
 from matplotlib.figure import Figure
 
 import conv1x1_viz.explorers as explorers_package
-from conv1x1_viz import contract, conv_macs, conv_params
-from conv1x1_viz.explorers import PageExplorer, ParamExplorer
+from conv1x1_viz import contract, conv1x1, conv_macs, conv_params
+from conv1x1_viz.explorers import MixingExplorer, PageExplorer, ParamExplorer
 from conv1x1_viz.geometry import filter_block_scene
 
 from .page_widget import mount, page_call
@@ -223,4 +223,185 @@ def test_keys_and_presets_redraw_the_page_with_no_kernel_and_the_saved_picture_a
     shown = _shown(page)["readout"]
     assert f"= {conv_params(11, 3, 1):,}" in shown
     assert f"= {conv_macs((256, 256, 3), 1, 11):,}" in shown
+    assert page.locator(".c1x1-errors").inner_text() == ""
+
+
+# -------------------------------------------------------------------------- MixingExplorer
+
+
+def test_the_matrix_product_in_the_page_equals_conv1x1_to_the_printed_precision(page):
+    # Every pixel, every output of the widest layer the explorer offers, at two depths.
+    for kwargs in ({}, {"in_channels": 64, "max_filters": 64, "image_size": 16}):
+        explorer = MixingExplorer(**kwargs)
+        mount(page, explorer)
+        h, w, _ = explorer.features.shape
+        most = explorer.controls["filters"].high
+        in_page = page_call(
+            page,
+            """Array.from({length: argument.h}, (_, row) => Array.from({length: argument.w},
+              (_, col) => module.KINDS['mixing-explorer']
+                .outputs({row, col, filters: argument.most, output: 0}, argument.spec)))""",
+            {"spec": explorer.spec, "h": h, "w": w, "most": most},
+        )
+        expected = conv1x1(explorer.features, explorer.weights)
+        assert np.array(in_page).shape == expected.shape
+        printed = np.vectorize(lambda v: f"{v:.2f}")
+        np.testing.assert_array_equal(printed(np.array(in_page)), printed(expected), str(kwargs))
+
+
+def test_the_readout_of_a_term_under_the_mouse_equals_python(page):
+    explorer = MixingExplorer()
+    mount(page, explorer)
+    rng = random.Random(2)
+    settings = random.Random(3).sample(list(reachable(explorer)), 40)
+    cases = []
+    for values in settings:
+        i, j = rng.randrange(explorer.features.shape[2]), rng.randrange(values["filters"])
+        cases.append((values, [i, j]))
+    in_page = page_call(
+        page,
+        """argument.cases.map(([v, term]) => module.readoutLines(argument.spec, v, {term})
+          .map(([label, text]) => `${label}: ${text}`).join('\\n'))""",
+        {"spec": explorer.spec, "cases": cases},
+    )
+    for (values, term), shown in zip(cases, in_page, strict=True):
+        explorer.set(**values)
+        explorer.term = tuple(term)
+        assert shown == explorer.readout_texts()[1], (values, term)
+
+
+def _mixing_texts(explorer):
+    """Every text the saved picture shows, sorted: titles, numbers in cells, colour scale."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    fig = Figure()
+    FigureCanvasAgg(fig)
+    picture = explorer.draw_picture(fig)
+    fig.canvas.draw()
+    mixing = picture.mixing
+    bar = mixing.colorbar.ax
+    low, high = bar.get_ylim()
+    ticks = [
+        label.get_text()
+        for loc, label in zip(bar.get_yticks(), bar.get_yticklabels(), strict=True)
+        if low <= loc <= high
+    ]
+    texts = [picture.title, *mixing.titles.values(), *mixing.values]
+    shown = [t.get_text() for t in texts if t.get_visible()]
+    return sorted([*shown, *ticks, bar.get_ylabel()])
+
+
+def _page_texts(page):
+    return sorted(
+        page.evaluate(
+            """() => [...document.querySelectorAll('.c1x1-figure svg .c1x1-text')]
+              .filter((t) => t.getAttribute('display') !== 'none').map((t) => t.textContent)"""
+        )
+    )
+
+
+def test_the_mixing_picture_shows_the_saved_pictures_texts(page):
+    explorer = MixingExplorer()
+    mount(page, explorer)
+    settings = random.Random(4).sample(list(reachable(explorer)), 24)
+    settings += [{"row": 0, "col": 31, "filters": 16, "output": 15}]  # no numbers in cells
+    for values in settings:
+        page.evaluate("(v) => window.c1x1Page.fromKernel(v)", values)
+        explorer.set(**values)
+        assert _page_texts(page) == _mixing_texts(explorer), values
+    assert page.locator(".c1x1-errors").inner_text() == ""
+
+
+def _svg_point(page, x: float, y: float) -> tuple[float, float]:
+    """Where the SVG's pixel (x, y) is on the page."""
+    box = page.locator(".c1x1-figure svg").bounding_box()
+    width = float(page.locator(".c1x1-figure svg").get_attribute("width"))
+    scale = box["width"] / width
+    return box["x"] + x * scale, box["y"] + y * scale
+
+
+def _photo_point(explorer, row: int, col: int) -> tuple[float, float]:
+    """The centre of pixel (row, col) of the photo, in the SVG's pixels (as laid out)."""
+    from conv1x1_viz.explorers.mixing import PHOTO_RECT
+
+    fig_w, fig_h = (100 * s for s in explorer.figsize)
+    left, bottom, width, height = PHOTO_RECT
+    side = min(width * fig_w, height * fig_h)
+    x0 = left * fig_w + (width * fig_w - side) / 2
+    y0 = fig_h - (bottom + height) * fig_h + (height * fig_h - side) / 2
+    cell = side / explorer.image.shape[0]
+    return x0 + (col + 0.5) * cell, y0 + (row + 0.5) * cell
+
+
+def _cell_point(explorer, x: float, y: float) -> tuple[float, float]:
+    """Where (x, y) in the matrix product's data units is, in the SVG's pixels."""
+    from conv1x1_viz.explorers.mixing import MIXING_RECT
+    from conv1x1_viz.geometry import mixing_layout
+
+    fig_w, fig_h = (100 * s for s in explorer.figsize)
+    left, bottom, width, height = MIXING_RECT
+    b0, b1, b2, b3 = mixing_layout(explorer.features.shape[2], explorer.values["filters"]).bounds
+    px = left * fig_w + (x - b0) / (b1 - b0) * width * fig_w
+    py = fig_h - (bottom + height) * fig_h + (b3 - y) / (b3 - b2) * height * fig_h
+    return px, py
+
+
+def test_a_click_on_the_photo_picks_the_pixel_under_the_mouse(page):
+    explorer = MixingExplorer()
+    mount(page, explorer)
+    for row, col in [(9, 5), (0, 0), (31, 31), (20, 7)]:
+        before = len(page.evaluate("() => window.c1x1Page.saved"))
+        page.mouse.click(*_svg_point(page, *_photo_point(explorer, row, col)))
+        values = page.evaluate("() => window.c1x1Page.state.values")
+        assert (values["row"], values["col"]) == (row, col)
+        # Through change(), as a control: drawn, then sent towards the kernel.
+        assert len(page.evaluate("() => window.c1x1Page.saved")) == before + 1
+        explorer.set(**values)
+        readout = page.locator(".c1x1-readout").inner_text()
+        assert readout.splitlines() == explorer.readout_texts()[1].splitlines()
+        assert page.locator(".c1x1-slider-row .c1x1-control-value").inner_text() == str(row)
+    # A click on a row of weights, or on an output, highlights that output.
+    c_out = explorer.values["filters"]
+    page.mouse.click(*_svg_point(page, *_cell_point(explorer, 0.5, c_out - 2.5)))
+    assert page.evaluate("() => window.c1x1Page.state.values")["output"] == 2
+    y_left = explorer.features.shape[2] + 0.6
+    page.mouse.click(*_svg_point(page, *_cell_point(explorer, y_left + 0.5, c_out - 1.5)))
+    assert page.evaluate("() => window.c1x1Page.state.values")["output"] == 1
+    assert page.locator(".c1x1-errors").inner_text() == ""
+
+
+def test_hovering_shows_a_term_or_the_products_behind_an_output(page):
+    explorer = MixingExplorer(filters=5)
+    explorer.set(row=9, col=5, output=2)
+    mount(page, explorer)
+    c_out, c_in = explorer.values["filters"], explorer.features.shape[2]
+    # A weight: its term is outlined and written out, as Python writes it; the readout has
+    # room for it, so the picture does not move under the mouse.
+    top = page.locator(".c1x1-figure svg").bounding_box()["y"]
+    page.mouse.move(*_svg_point(page, *_cell_point(explorer, 3.5, c_out - 1.5)))  # W[3, 1]
+    assert page.locator(".c1x1-figure svg").bounding_box()["y"] == top
+    explorer.term = (3, 1)
+    readout = page.locator(".c1x1-readout").inner_text()
+    assert readout.splitlines() == explorer.readout_texts()[1].splitlines()
+    assert page.locator(".c1x1-term:not([display])").count() == 2
+    # An output: the products behind it, channel by channel, and their sum.
+    for j in range(c_out):
+        page.mouse.move(
+            *_svg_point(page, *_cell_point(explorer, c_in + 0.6 + 0.5, c_out - j - 0.5))
+        )
+        table = page.locator(".c1x1-products")
+        assert table.is_visible()
+        rows = page.evaluate(
+            """() => [...document.querySelectorAll('.c1x1-products tr')]
+              .map((tr) => [...tr.cells].map((td) => td.textContent))"""
+        )
+        assert [tuple(r) for r in rows] == explorer.product_rows(j)
+        total = float(explorer.outputs()[j])
+        assert rows[-1][2] == f"{total:.2f}".replace("-", "−") or float(f"{total:.2f}") == 0
+    # Off the picture: nothing is outlined or listed, and the readout has no term.
+    page.mouse.move(*_svg_point(page, 2, 2))
+    explorer.term = None
+    assert not page.locator(".c1x1-products").is_visible()
+    readout = page.locator(".c1x1-readout").inner_text()
+    assert readout.splitlines() == explorer.readout_texts()[1].splitlines()
     assert page.locator(".c1x1-errors").inner_text() == ""

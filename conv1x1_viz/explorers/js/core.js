@@ -268,6 +268,10 @@ function render({model, el}) {
       for (const c of spec.controls) controls[c.key].set(values[c.key], allowed[c.key]);
       const preset = currentPreset(spec, values);
       for (const [p, b] of presetButtons) b.setAttribute('aria-pressed', String(p === preset));
+      // A kind whose readout writes out what the mouse is over keeps room for those
+      // lines (kind.hoverLines), so that the picture under it never moves with the mouse.
+      const room = kind.hoverLines ? readoutLines(spec, values).length + kind.hoverLines : 0;
+      readout.style.minHeight = room ? `${1.6 * room}em` : '';
       readout.replaceChildren(...readoutLines(spec, values, hover).map(([label, text]) => {
         const row = document.createElement('div');
         const b = document.createElement('b');

@@ -96,6 +96,7 @@ KINDS['mixing-explorer'] = {
   },
 
   limits: (v) => ({output: v.filters - 1}),
+  hoverLines: 1,  // the term under the mouse
 
   // The products behind output j, channel by channel, then their sum (product_rows).
   products(v, spec, j) {
