@@ -10,11 +10,13 @@ mounted on a blank page with no kernel at all, as a static site or a notebook wh
 has died shows it (in JupyterLab the kernel only hears the values afterwards, so a busy
 kernel changes nothing here; ``tests/browser`` measures the same in JupyterLab). A round is
 what a learner does: a run of presses on each slider, quick switches from one slider to
-another at every press, and a click on each preset. Each press is timed in the page with
-``performance.now()``, from the ``keydown`` (or ``mousedown``) event to the end of the
-first frame painted after the picture changed (``requestAnimationFrame`` then a task), as
-the browser suite times JupyterLab's. The table gives the median, the 90th percentile and
-the worst press, per kind of press and over all, with the machine's load.
+another at every press, a click on each preset, and, where the picture shows outputs
+(MixingExplorer), the mouse moved from one output to the next, which lists the products
+behind it. Each is timed in the page with ``performance.now()``, from the ``keydown``
+(``mousedown``, ``mousemove``) event to the end of the first frame painted after the picture
+changed (``requestAnimationFrame`` then a task), as the browser suite times JupyterLab's.
+The table gives the median, the 90th percentile and the worst press, per kind of press
+and over all, with the machine's load.
 
 ``--busy N`` keeps N other processes spinning on a core each while it measures.
 Not part of the test suite: timings depend on the machine and on what else runs.
@@ -45,6 +47,7 @@ WATCH = """() => {
   const mark = () => { w.start = performance.now(); };
   document.addEventListener('keydown', mark, true);
   document.addEventListener('mousedown', mark, true);
+  document.addEventListener('mousemove', mark, true);
   const figure = document.querySelector('.c1x1-figure');
   new MutationObserver(() => {
     const start = w.start;
@@ -54,6 +57,10 @@ WATCH = """() => {
   }).observe(figure, {subtree: true, childList: true, attributes: true, characterData: true});
 }"""
 RUN = 8  # presses in a run on one slider
+# The centres of the outputs a picture shows (MixingExplorer's column y), on the page.
+OUTPUTS = """() => [...document.querySelectorAll('.c1x1-figure .c1x1-cell-y:not([display])')]
+  .map((el) => el.getBoundingClientRect())
+  .map((r) => [r.x + r.width / 2, r.y + r.height / 2])"""
 
 
 def _quantile(values: list[float], q: float) -> float:
@@ -75,7 +82,12 @@ def measure(page, explorer: PageExplorer, rounds: int) -> dict[str, list[float]]
     page.evaluate(WATCH)
     sliders = [c["key"] for c in explorer.spec["controls"] if c["type"] != "toggle"]
     handle = {k: page.locator(f".c1x1-slider-{k} input").first for k in sliders}
-    times: dict[str, list[float]] = {"run on one slider": [], "switch slider": [], "preset": []}
+    times: dict[str, list[float]] = {
+        "run on one slider": [],
+        "switch slider": [],
+        "preset": [],
+        "hover an output": [],
+    }
 
     def key_on(key: str):
         value = page.locator(f".c1x1-slider-{key} input").first
@@ -97,6 +109,15 @@ def measure(page, explorer: PageExplorer, rounds: int) -> dict[str, list[float]]
                 continue
             times["preset"].append(_press(page, button.click))
             explorer.set(**page.evaluate("() => window.c1x1Page.state.values"))
+        # The mouse from one output to the next: the page lists the products behind each.
+        outputs = page.evaluate(OUTPUTS)
+        if len(outputs) > 1:
+            for i in range(2 * RUN):
+                x, y = outputs[i % len(outputs)]
+                times["hover an output"].append(
+                    _press(page, lambda x=x, y=y: page.mouse.move(x, y))
+                )
+            _press(page, lambda: page.mouse.move(0, 0))  # off the picture again, not counted
     return times
 
 
@@ -121,13 +142,14 @@ def main() -> None:
                 for name in explorers.__all__
                 if isinstance(getattr(explorers, name), type)
                 and issubclass(getattr(explorers, name), PageExplorer)
+                and getattr(explorers, name) is not PageExplorer
             ]
             lines += [
                 f"Explorers drawn in the page, Chromium {browser.version}, no kernel; "
                 f"{os.cpu_count()} cores, load average {load:.2f} at the start, "
                 f"{args.busy} busy process(es) added; {when}.",
-                "Milliseconds from the keydown (mousedown for a preset) to the end of the first",
-                "frame painted after the picture changed.",
+                "Milliseconds from the keydown (mousedown for a preset, mousemove for a hover)",
+                "to the end of the first frame painted after the picture changed.",
                 "",
                 "| explorer | presses | n | median | p90 | max |",
                 "| --- | --- | ---: | ---: | ---: | ---: |",
