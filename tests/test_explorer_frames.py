@@ -13,7 +13,6 @@ from PIL import Image
 
 import conv1x1_viz.explorers.frames as frames_module
 from conv1x1_viz.explorers import (
-    BottleneckExplorer,
     Choice,
     MixingExplorer,
     SeparableExplorer,
@@ -142,15 +141,16 @@ def test_a_check_box_shows_the_figure_and_redraws_it():
 
 
 def test_pictures_show_the_controls_a_slider_limits_as_they_follow_it():
-    # Reducing to 64 maps, then the input depth goes down to 32: the reduction follows to
-    # 32. The picture drawn ahead for depth 32 shows that, and the page may show it.
-    explorer = BottleneckExplorer(in_channels=192, reduction=64)
+    # Output 5 highlighted of 8, then the filters go down to 3: the output follows to 2.
+    # The picture drawn ahead for 3 filters shows that, and the page may show it.
+    explorer = MixingExplorer(filters=8)
+    explorer.set(output=5)
     explorer.frames.draw_ahead()
-    index = [v for _, v in explorer.sliders["in_channels"].options].index(32)
-    settings = dict(explorer.frames.slots["in_channels"][index].settings[0])
-    assert (settings["in_channels"], settings["reduction"]) == (32, 32)
-    explorer.sliders["in_channels"].value = 32
-    assert explorer.value("reduction") == 32 and explorer.timings.get("frame") == 1.0
+    index = next(i for i, n in explorer.frames._values("filters").items() if n == 3)
+    settings = dict(explorer.frames.slots["filters"][index].settings[0])
+    assert (settings["filters"], settings["output"]) == (3, 2)
+    explorer.sliders["filters"].value = 3
+    assert explorer.value("output") == 2 and explorer.timings.get("frame") == 1.0
     _shown_cards_are_current(explorer)
     # Fewer filters than the groups: the groups follow down, in the picture as on the page.
     separable = SeparableExplorer(in_channels=512, filters=512, groups=256)

@@ -400,13 +400,13 @@ class Explorer(DrawsAhead, ipywidgets.VBox):
 
         Examples
         --------
-        >>> from conv1x1_viz.explorers import BottleneckExplorer
-        >>> explorer = BottleneckExplorer()
+        >>> from conv1x1_viz.explorers import MixingExplorer
+        >>> explorer = MixingExplorer()
         >>> with explorer.hold_updates():
-        ...     explorer.sliders["reduction"].value = 32
-        ...     explorer.sliders["filters"].value = 64
-        >>> explorer.summary().splitlines()[2]
-        'Direct 5×5: parameters: (5·5·192 + 1)·64 = 307,264'
+        ...     explorer.sliders["row"].value = 3
+        ...     explorer.sliders["col"].value = 5
+        >>> explorer.summary().splitlines()[1]
+        'Pixel (3, 5): 6 channel values in, 4 outputs out'
         """
         outer = self._busy
         self._busy = True

@@ -73,7 +73,9 @@ def page_module(*scripts: str) -> str:
     """
     parts = [(_SCRIPTS / "core.js").read_text(encoding="utf-8")]
     parts += [(_SCRIPTS / f"{name}.js").read_text(encoding="utf-8") for name in scripts]
-    parts.append("export { KINDS, readoutLines, applyLimits, fmt };\nexport default { render };\n")
+    parts.append(
+        "export { KINDS, readoutLines, applyLimits, fmt, fixed };\nexport default { render };\n"
+    )
     return "\n".join(parts)
 
 

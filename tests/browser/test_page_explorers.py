@@ -224,3 +224,65 @@ def test_keys_and_presets_redraw_the_page_with_no_kernel_and_the_saved_picture_a
     assert f"= {conv_params(11, 3, 1):,}" in shown
     assert f"= {conv_macs((256, 256, 3), 1, 11):,}" in shown
     assert page.locator(".c1x1-errors").inner_text() == ""
+
+
+# --------------------------------------------------------------- BottleneckExplorer's bars
+
+BARS_SHOWN = """() => {
+  const texts = (selector) => [...document.querySelectorAll(selector)].map((t) => t.textContent);
+  return {
+    numbers: texts('.c1x1-bar-number'), names: texts('.c1x1-design-name'),
+    quantities: texts('.c1x1-quantity'), ticks: texts('.c1x1-tick'), xlabel: texts('.c1x1-xlabel'),
+    widths: [...document.querySelectorAll('.c1x1-bar')].map((r) => Number(r.getAttribute('width'))),
+  };
+}"""
+
+
+def test_bottleneck_bars_in_the_page_show_the_saved_pictures_texts_and_proportions(page):
+    from conv1x1_viz.explorers import BottleneckExplorer
+
+    explorer = BottleneckExplorer(input_size=(256, 256))
+    mount(page, explorer)
+    # A seeded sample, the presets, a bar cut at 1.25 (a 1×1 layer in front of a 1×1
+    # layer to one map) and shares Python rounds half to even (1.125, 0.375).
+    extra = [
+        {"in_channels": 64, "reduction": 64, "kernel_size": 1, "filters": 1},
+        {"in_channels": 1, "reduction": 1, "kernel_size": 1, "filters": 8},
+        {"in_channels": 3, "reduction": 2, "kernel_size": 1, "filters": 1},
+    ]
+    sample = random.Random(2).sample(list(reachable(explorer)), 40)
+    sample += [dict(p.values) for p in explorer.presets] + extra
+    cut = False
+    for values in sample:
+        page.evaluate("(v) => window.c1x1Page.fromKernel(v)", values)
+        shown = page.evaluate(BARS_SHOWN)
+        explorer.set(**values)
+        saved = explorer.draw_picture(Figure())
+        assert shown["numbers"] == [t.get_text() for row in saved.labels for t in row], values
+        assert shown["names"] == [t.get_text() for t in saved.names], values
+        assert shown["quantities"] == [t.get_text() for t in saved.group_labels]
+        assert shown["ticks"] == [t.get_text() for t in saved.ax.get_xticklabels()]
+        assert shown["xlabel"] == [saved.ax.get_xlabel()]
+        # The bars' lengths are in the proportions of Python's costs (cut at 1.25), as in
+        # the saved picture.
+        costs = explorer.costs()
+        direct = (costs.direct.params, costs.direct.macs)
+        reduced = (costs.reduced_params, costs.reduced_macs)
+        widths = np.reshape(shown["widths"], (2, 2))
+        for q in range(2):
+            share = reduced[q] / direct[q]
+            if share > 1.25:
+                cut = True
+                assert shown["numbers"][2 * q + 1].endswith(", bar cut)")
+            assert widths[q, 1] / widths[q, 0] == pytest.approx(min(share, 1.25), rel=1e-9)
+            assert widths[q, 0] == pytest.approx(widths[0, 0], rel=1e-12)
+            assert [b.get_width() for b in saved.bars[q]] == pytest.approx(
+                list(widths[q] / widths[0, 0]), rel=1e-9
+            )
+    assert cut
+    assert page.locator(".c1x1-errors").inner_text() == ""
+    # Ratios are written as Python writes them, rounded half to even.
+    xs = [0.125, 0.375, 1.125, 2.5, 1.005, 2.675, 9.995, 1 / 3, 17.0, 123456.785, 0.0]
+    assert page_call(page, "argument.map((x) => module.fixed(x, 2))", xs) == [
+        f"{x:.2f}" for x in xs
+    ]

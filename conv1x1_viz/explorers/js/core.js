@@ -14,6 +14,18 @@ const fmt = (n) => {
   const digits = String(Math.abs(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
   return n < 0 ? `-${digits}` : digits;
 };
+// `x` with `digits` decimals, as Python's f"{x:.2f}" writes it: rounded half to even on the
+// number's exact value. toFixed rounds a tie up (1.125 → 1.13), Python to even (1.12); a tie
+// is a number whose exact decimal digits past `digits` are 5 then zeros (toFixed(100) is
+// exact for the ratios shown here, |x| ≥ 2⁻⁴⁸).
+const fixed = (x, digits) => {
+  const rounded = x.toFixed(digits);
+  const exact = x.toFixed(100);
+  const cut = exact.indexOf('.') + 1 + digits;
+  if (!/^50*$/.test(exact.slice(cut))) return rounded;
+  const down = exact.slice(0, digits ? cut : cut - 1);
+  return Number(down[down.length - 1]) % 2 === 0 ? down : rounded;
+};
 const plural = (n, word) => `${fmt(n)} ${word}${n === 1 ? '' : 's'}`;
 const shapeText = (...sizes) => sizes.map(fmt).join('×');
 const product = (factors) =>
