@@ -138,12 +138,17 @@ const makeControl = (c, onInput) => {
   if (c.type === 'toggle') {
     const box = document.createElement('input');
     box.type = 'checkbox';
+    box.setAttribute('data-lm-suppress-shortcuts', 'true');
     box.addEventListener('change', () => onInput(c.key, box.checked));
     row.append(box, name);
     return {row, set: (v) => { box.checked = v; }, input: box};
   }
   const input = document.createElement('input');
   input.type = 'range';
+  // Keys on the input move it. A front end's shortcut whose selector matches the input
+  // itself (Notebook 7's command mode matches any focused element in the notebook) would
+  // take them first: Lumino skips an element with this attribute, and its ancestors.
+  input.setAttribute('data-lm-suppress-shortcuts', 'true');
   input.step = 1;
   const shown = document.createElement('span');
   shown.className = 'c1x1-control-value widget-readout';
