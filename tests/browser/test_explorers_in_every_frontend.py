@@ -110,6 +110,53 @@ def _kernel(page, action: str) -> None:
     )
 
 
+# Run in the kernel beside the notebook: its widget models and resident memory.
+KERNEL_PROBE = (
+    "from ipywidgets.widgets.widget import _instances as _c1x1_models\n"
+    "print(len(_c1x1_models), next(int(l.split()[1]) for l in open('/proc/self/status')"
+    " if l.startswith('VmRSS')))"
+)
+RERUNS = 5
+
+
+def _rerun(page, source: str) -> list[tuple[int, int, int]]:
+    """Run the cell holding *source* again, RERUNS times, from the notebook's own command.
+
+    Returns, after each run: the kernel's widget models, its resident memory (KiB) and the
+    explorers in the page.
+    """
+    counts = []
+    for _ in range(RERUNS):
+        page.evaluate(
+            """async ([source, probe]) => {
+              const app = window.jupyterapp;
+              const panel = app.shell.currentWidget;
+              const cells = panel.content.widgets;
+              panel.content.activeCellIndex = cells.findIndex(
+                (c) => c.model.sharedModel.getSource().trim() === source);
+              await app.commands.execute('notebook:run-cell');
+            }""",
+            [source, KERNEL_PROBE],
+        )
+        page.wait_for_function("() => window.c1x1Test.kernelIdle()", timeout=30_000)
+        out = page.evaluate(
+            """async (probe) => {
+              const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
+              const future = kernel.requestExecute({code: probe});
+              let text = '';
+              future.onIOPub = (m) => {
+                if (m.header.msg_type === 'stream') text += m.content.text;
+              };
+              await future.done;
+              return text;
+            }""",
+            KERNEL_PROBE,
+        )
+        models, rss = map(int, out.split())
+        counts.append((models, rss, page.locator(".c1x1-page").count()))
+    return counts
+
+
 @pytest.mark.parametrize("frontend", FRONTENDS)
 def test_every_explorer_answers_in_every_frontend(frontend, lab, lab_page, latency_rows):
     page, log = lab_page
@@ -135,6 +182,12 @@ def test_every_explorer_answers_in_every_frontend(frontend, lab, lab_page, laten
                     toggle_checkbox(page, explorer, name, label, key)
         finally:
             explorer.screenshot(path=str(SCREENSHOTS / f"_{frontend}--{cls.kind}.png"))
+    # A cell run again closes the explorer it showed: neither the kernel's widget models
+    # nor the page's explorers grow (the kernel's memory is reported).
+    counts = _rerun(page, "explorers.ParamExplorer()")
+    print(f"{frontend}: re-running a ParamExplorer cell {RERUNS} times: (models, kernel RSS KiB,"
+          f" explorers in the page) after each run: {counts}")  # fmt: skip
+    assert len({(models, shown) for models, _, shown in counts}) == 1, counts
     # The explorers drawn in the page need no kernel to answer.
     for action in ("busy", "shutdown"):
         _kernel(page, action)
