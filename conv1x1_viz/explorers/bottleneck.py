@@ -5,14 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import matplotlib
-
 from conv1x1_viz.draw import CostComparisonArtists, draw_cost_comparison
 from conv1x1_viz.draw import cost_comparison as cost_style
 from conv1x1_viz.explorers.controls import Choice, Preset, layer_controls
 from conv1x1_viz.explorers.page import PageExplorer
 from conv1x1_viz.formulas import BottleneckCosts, bottleneck_costs, format_count
-from conv1x1_viz.geometry import cost_bar_layout
 from conv1x1_viz.validation import flag, size_pair
 
 __all__ = ["BOTTLENECK_PRESETS", "BottleneckExplorer"]
@@ -129,39 +126,12 @@ class BottleneckExplorer(PageExplorer):
         :func:`~conv1x1_viz.geometry.cost_bar_layout`; a browser test compares the page's
         texts and bars with the saved picture's.
         """
-        cost = cost_style._COST_STYLE
-        layout = cost_bar_layout(len(cost_style.COST_QUANTITIES), 2)
-        rc = matplotlib.rcParams
         return {
             "input_size": list(self.input_size),
             "use_bias": self.use_bias,
             "figure_px": [100 * self.figsize[0], 100 * self.figsize[1]],
             "axes_rect": list(self.axes_rect),
-            "cost": {
-                "colors": list(cost["colors"]),
-                "fontsize_px": cost["fontsize"] * 100 / 72,
-                "label_room": cost["label_room"],
-                "longest_share": cost_style._LONGEST_SHARE,
-                "positions": layout.positions.tolist(),
-                "group_centres": layout.group_centres.tolist(),
-                "bar_height": layout.height,
-                "ybounds": list(layout.bounds),
-                "quantities": list(cost_style.COST_QUANTITIES),
-                # draw_cost_comparison's axis when relative=True.
-                "ticks": [[0, "0"], [0.5, "½"], [1, "1"]],
-                "xlabel": "share of the first design's count (to scale)",
-                # Where draw_cost_comparison puts its texts, in points: the numbers 3 after
-                # the bars, the names 4 above the axes, a line 1.45 font sizes apart.
-                "number_nudge_pt": 3,
-                "names_lift_pt": 4,
-                "name_line": 1.45,
-                "group_label_x": -0.015,
-                # matplotlib's defaults for the axis line, its ticks and the label.
-                "spine_px": rc["axes.linewidth"] * 100 / 72,
-                "tick_px": rc["xtick.major.size"] * 100 / 72,
-                "tick_pad_px": rc["xtick.major.pad"] * 100 / 72,
-                "xlabel_pad_px": rc["axes.labelpad"] * 100 / 72,
-            },
+            "cost": cost_style.relative_bars_constants(2),
         }
 
     def limits(self, values: Mapping[str, Any]) -> dict[str, int]:

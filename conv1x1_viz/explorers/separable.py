@@ -7,8 +7,6 @@ import math
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
-import matplotlib
-
 from conv1x1_viz.arithmetic import conv_macs, conv_params
 from conv1x1_viz.draw import (
     FONT,
@@ -30,7 +28,6 @@ from conv1x1_viz.explorers.controls import (
 )
 from conv1x1_viz.explorers.page import PageExplorer, plural
 from conv1x1_viz.formulas import macs_formula, params_formula
-from conv1x1_viz.geometry import cost_bar_layout
 
 __all__ = ["SEPARABLE_PRESETS", "SeparableExplorer", "SeparablePicture"]
 
@@ -157,9 +154,7 @@ class SeparableExplorer(PageExplorer):
 
     def _picture_data(self) -> dict[str, Any]:
         """Return the drawings' constants, read from the draw modules, for the page's picture."""
-        groups, cost = groups_style._GROUPS_STYLE, cost_style._COST_STYLE
-        layout = cost_bar_layout(2, 3)
-        rc = matplotlib.rcParams
+        groups = groups_style._GROUPS_STYLE
         return {
             "figure_px": [100 * self.figsize[0], 100 * self.figsize[1]],
             "line_metrics": _line_metrics(),
@@ -178,30 +173,7 @@ class SeparableExplorer(PageExplorer):
                 # draw_channel_groups' axes limits: x -0.01 … 1.01, y 0 … 1.
                 "xlim": [-0.01, 1.01],
             },
-            "cost": {
-                "colors": list(cost["colors"]),
-                "fontsize_px": cost["fontsize"] * 100 / 72,
-                "label_room": cost["label_room"],
-                "longest_share": cost_style._LONGEST_SHARE,
-                "positions": layout.positions.tolist(),
-                "group_centres": layout.group_centres.tolist(),
-                "bar_height": layout.height,
-                "ybounds": list(layout.bounds),
-                "quantities": list(cost_style.COST_QUANTITIES),
-                "ticks": [[0, "0"], [0.5, "½"], [1, "1"]],
-                "xlabel": "share of the first design's count (to scale)",
-                # Where draw_cost_comparison puts its texts, in points: the numbers 3 after
-                # the bars, the names 4 above the axes, a line 1.45 font sizes apart.
-                "number_nudge_pt": 3,
-                "names_lift_pt": 4,
-                "name_line": 1.45,
-                "group_label_x": -0.015,
-                # matplotlib's defaults for the axis line, its ticks and the label.
-                "spine_px": rc["axes.linewidth"] * 100 / 72,
-                "tick_px": rc["xtick.major.size"] * 100 / 72,
-                "tick_pad_px": rc["xtick.major.pad"] * 100 / 72,
-                "xlabel_pad_px": rc["axes.labelpad"] * 100 / 72,
-            },
+            "cost": cost_style.relative_bars_constants(3),
         }
 
     def limits(self, values: Mapping[str, Any]) -> dict[str, list[int]]:

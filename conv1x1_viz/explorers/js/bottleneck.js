@@ -25,12 +25,6 @@ const bottleneckNames = (v) => {
   return [`direct ${k}×${k}`, `1×1 to ${fmt(v.reduction)}, then ${k}×${k}`];
 };
 
-// " (÷9.68)" or " (×1.50)" after a count, against the first design's (_share_text).
-const shareText = (design, share, longest) => {
-  if (design === 0) return '';
-  const cut = share > longest ? ', bar cut' : '';
-  return share < 1 ? ` (÷${fixed(1 / share, 2)})` : ` (×${fixed(share, 2)}${cut})`;
-};
 
 KINDS['bottleneck-explorer'] = {
   readout(v, spec) {

@@ -49,6 +49,14 @@ const macsFormula = (h, w, cIn, filters, k, groups = 1) =>
   `${product([h, w, k, k, depthText(cIn, groups), filters])} = ` +
   fmt(convMacs(h, w, cIn, filters, k, groups));
 
+// " (÷9.68)" or " (×1.50, bar cut)" after a count of design `design`, against the first
+// design's (draw.cost_comparison._share_text); a share above `longest` has its bar cut.
+const shareText = (design, share, longest) => {
+  if (design === 0) return '';
+  const cut = share > longest ? ', bar cut' : '';
+  return share < 1 ? ` (÷${fixed(1 / share, 2)})` : ` (×${fixed(share, 2)}${cut})`;
+};
+
 // -- limits between controls ----------------------------------------------------------------
 
 // What a limit allows of a control: the options up to a number, or the options listed

@@ -46,12 +46,6 @@ const groupLabels = (cIn, cOut, g) => {
   };
 };
 
-// _share_text of draw.cost_comparison: ' (÷9.68)' or ' (×1.50)' after a count.
-const shareText = (design, share, longest) => {
-  if (design === 0) return '';
-  const cut = share > longest ? ', bar cut' : '';
-  return share < 1 ? ` (÷${fixed(1 / share, 2)})` : ` (×${fixed(share, 2)}${cut})`;
-};
 
 KINDS['separable-explorer'] = {
   readout(v) {
