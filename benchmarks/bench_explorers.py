@@ -8,14 +8,12 @@ Run from the repository root::
 It prints two Markdown tables. The first gives the median and the spread (interquartile
 range and min–max) of
 
-- one readout update of :class:`SeparableExplorer` (the longest readout) at each of its
-  presets (target ≤ 5 ms): the counts and the text the learner sees change on every tick;
-- one full update per explorer still drawn in the kernel (ParamExplorer and
-  MixingExplorer are drawn in the page: ``benchmarks/bench_page.py`` times them): a slider
-  value set the way the browser sets it, which runs the explorer's one update path:
-  readout, artists changed in place, only those artists redrawn on the saved background,
-  and the picture encoded as ipympl encodes it for the page (a PNG of the pixels that
-  changed), target ≤ 25 ms;
+- one full update per explorer still drawn in the kernel (ParamExplorer, MixingExplorer,
+  BottleneckExplorer and SeparableExplorer are drawn in the page:
+  ``benchmarks/bench_page.py`` times them): a slider value set the way the browser sets
+  it, which runs the explorer's one update path: readout, artists changed in place, only
+  those artists redrawn on the saved background, and the picture encoded as ipympl
+  encodes it for the page (a PNG of the pixels that changed), target ≤ 25 ms;
 - for comparison, the same explorer redrawn whole (every text laid out again), as
   ``draw_idle`` made the page ask for before;
 - ``import conv1x1_viz`` in a fresh Python process (target ≤ 0.5 s), timed inside
@@ -60,7 +58,6 @@ matplotlib.use("module://ipympl.backend_nbagg")  # the explorers' own path, as i
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-READOUT_TARGET_MS = 5.0
 UPDATE_TARGET_MS = 25.0
 STEPS = ("readout", "artists", "draw", "send")
 IMPORT_TARGET_S = 0.5
@@ -95,17 +92,6 @@ def timed(repeats: int, prepare: Callable[[int], None], action: Callable[[int], 
 
 def cycle(values: list[int]) -> Iterator[int]:
     return itertools.cycle(values)
-
-
-def bench_readout_presets(name: str, repeats: int) -> Samples:
-    """Time the readout of explorer ``name`` with its controls at each of its presets in turn."""
-    from conv1x1_viz import explorers
-
-    explorer = getattr(explorers, name)()
-    presets = cycle(list(explorer.presets))
-    return timed(
-        repeats, lambda _: explorer.set(**next(presets).values), lambda _: explorer.update_readout()
-    )
 
 
 def _explorer(name: str):
@@ -228,13 +214,9 @@ def main() -> None:
         "| what | median | IQR | min–max | CPU median | runs | target | met (median) |",
         "| --- | ---: | ---: | ---: | ---: | ---: | --- | --- |",
     ]
-    wall, cpu = bench_readout_presets("SeparableExplorer", args.repeats)
-    rows.append(row("readout update (SeparableExplorer)", wall, 1e3, "ms", READOUT_TARGET_MS, cpu))
     updates = [
         ("ReductionExplorer", "filters"),
-        ("BottleneckExplorer", "reduction"),
         ("ReconstructionExplorer", "filters"),
-        ("SeparableExplorer", "in_channels"),
     ]
     breakdown = [
         "| explorer | readout | artists | draw | encode + send | picture sent |",

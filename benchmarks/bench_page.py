@@ -142,7 +142,7 @@ def main() -> None:
                 for name in explorers.__all__
                 if isinstance(getattr(explorers, name), type)
                 and issubclass(getattr(explorers, name), PageExplorer)
-                and getattr(explorers, name) is not PageExplorer
+                and getattr(explorers, name) is not PageExplorer  # the base: nothing to draw
             ]
             lines += [
                 f"Explorers drawn in the page, Chromium {browser.version}, no kernel; "

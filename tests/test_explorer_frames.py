@@ -13,13 +13,12 @@ from PIL import Image
 
 import conv1x1_viz.explorers.frames as frames_module
 from conv1x1_viz.explorers import (
-    BottleneckExplorer,
     Choice,
     ReconstructionExplorer,
-    SeparableExplorer,
 )
 from conv1x1_viz.explorers.figure import whole_png
 
+from .channel_mixing_explorer import ChannelMixingExplorer
 from .filter_block_explorer import FilterBlockExplorer
 from .test_explorers import EXPLORERS, _moves
 
@@ -142,22 +141,17 @@ def test_a_check_box_shows_the_figure_and_redraws_it():
 
 
 def test_pictures_show_the_controls_a_slider_limits_as_they_follow_it():
-    # Reducing to 64 maps, then the input depth goes down to 32: the reduction follows to
-    # 32. The picture drawn ahead for depth 32 shows that, and the page may show it.
-    explorer = BottleneckExplorer(in_channels=192, reduction=64)
+    # Output 5 highlighted of 8, then the filters go down to 3: the output follows to 2.
+    # The picture drawn ahead for 3 filters shows that, and the page may show it.
+    explorer = ChannelMixingExplorer(filters=8)
+    explorer.set(output=5)
     explorer.frames.draw_ahead()
-    index = [v for _, v in explorer.sliders["in_channels"].options].index(32)
-    settings = dict(explorer.frames.slots["in_channels"][index].settings[0])
-    assert (settings["in_channels"], settings["reduction"]) == (32, 32)
-    explorer.sliders["in_channels"].value = 32
-    assert explorer.value("reduction") == 32 and explorer.timings.get("frame") == 1.0
+    index = next(i for i, n in explorer.frames._values("filters").items() if n == 3)
+    settings = dict(explorer.frames.slots["filters"][index].settings[0])
+    assert (settings["filters"], settings["output"]) == (3, 2)
+    explorer.sliders["filters"].value = 3
+    assert explorer.value("output") == 2 and explorer.timings.get("frame") == 1.0
     _shown_cards_are_current(explorer)
-    # Fewer filters than the groups: the groups follow down, in the picture as on the page.
-    separable = SeparableExplorer(in_channels=512, filters=512, groups=256)
-    separable.frames.draw_ahead()
-    separable.sliders["filters"].value = 64
-    assert separable.value("groups") == 64 and separable.timings.get("frame") == 1.0
-    _shown_cards_are_current(separable)
 
 
 def test_no_picture_is_drawn_ahead_for_stops_that_would_lose_a_click():
@@ -334,26 +328,26 @@ def test_a_run_of_changes_waits_longer_before_drawing_ahead(monkeypatch):
 
 
 def test_a_card_past_a_stop_that_moves_another_control_is_right():
-    # With 96 input maps and 4 filters, the learner chose 2 groups; 3 filters allow only 1
-    # group, and at 2 filters the groups are back at 2, whether the kernel heard of 3 or
-    # not (the page switches cards before it does). So the card for 2 filters, drawn
-    # with 2 groups, may be shown on the way through 3.
-    explorer = SeparableExplorer()
-    explorer.set(in_channels=96, filters=4, groups=2)
+    # With 5 filters, the learner chose output 2; 1 filter allows only output 0, and at 3
+    # filters the output is back at 2, whether the kernel heard of 1 or not (the page
+    # switches cards before it does). So the card for 3 filters, drawn with output 2, may
+    # be shown on the way back from 1.
+    explorer = ChannelMixingExplorer()
+    explorer.set(filters=5, output=2)
     deck, slider = explorer.frames, explorer.sliders["filters"]
     deck.draw_ahead(deck.missing(["filters"]))
     deck._show("filters")
-    index = {value: i for i, (_, value) in enumerate(slider.options)}
-    two = deck.slots["filters"][index[2]]
-    assert dict(two.settings[0])["groups"] == 2
-    assert all(slot.card.layout.visibility == "visible" for slot in deck.slots["filters"])
-    for filters, groups in ((3, 1), (2, 2)):
+    three = deck.slots["filters"][3]
+    assert dict(three.settings[0])["output"] == 2
+    assert all(slot.card.layout.visibility == "visible"
+               for slot in deck.slots["filters"] if slot.settings)  # fmt: skip
+    for filters, output in ((1, 0), (3, 2)):
         slider.value = filters
-        assert explorer.value("groups") == groups and explorer.timings.get("frame") == 1.0
+        assert explorer.value("output") == output and explorer.timings.get("frame") == 1.0
         _shown_cards_are_current(explorer)
-    straight = SeparableExplorer()
-    straight.set(in_channels=96, filters=4, groups=2)
-    straight.sliders["filters"].value = 2  # the kernel never hears of 3
+    straight = ChannelMixingExplorer()
+    straight.set(filters=5, output=2)
+    straight.sliders["filters"].value = 3  # the kernel never hears of 1
     assert straight._values() == explorer._values()
 
 

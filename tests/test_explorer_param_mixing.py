@@ -273,3 +273,23 @@ def test_mixing_explorer_is_saved_as_picture_and_text_for_readers_without_a_kern
     first = explorer.snapshot()
     explorer.set(row=0)
     assert explorer.snapshot() != first
+
+
+def test_a_cell_run_again_closes_the_explorer_it_made(monkeypatch):
+    from ipywidgets.widgets.widget import _instances
+
+    from conv1x1_viz.explorers import page
+
+    cell = {"id": "cell-1"}
+    monkeypatch.setattr(page, "_running_cell", lambda: cell["id"])
+    monkeypatch.setattr(page, "_BY_CELL", {})
+    before = len(_instances)
+    made = [ParamExplorer() for _ in range(5)]  # the same cell, run five times
+    assert [e.comm is None for e in made] == [True] * 4 + [False]
+    assert len(_instances) == before + 2  # the last explorer and its layout
+    cell["id"] = "cell-2"
+    other = ParamExplorer()  # another cell keeps its own
+    assert made[-1].comm is not None and other.comm is not None
+    other.close()
+    assert page._BY_CELL == {"cell-1": made[-1]}
+    made[-1].close()

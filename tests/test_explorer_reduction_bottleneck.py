@@ -76,9 +76,13 @@ def test_sample_image_is_a_real_photo():
 # ---------------------------------------------------------------------- BottleneckExplorer
 
 
+def _readout(explorer):
+    return explorer.readout_texts()[1]
+
+
 def test_bottleneck_explorer_starts_at_the_inception_example():
     explorer = BottleneckExplorer()
-    text = readout_text(explorer)
+    text = _readout(explorer)
     direct = conv_macs((28, 28, 192), 32, 5)
     reduced = conv_macs((28, 28, 192), 16, 1) + conv_macs((28, 28, 16), 32, 5)
     assert f"= {format_count(direct)}" in text
@@ -87,47 +91,73 @@ def test_bottleneck_explorer_starts_at_the_inception_example():
 
 
 @pytest.mark.parametrize(("c_in", "r", "k", "filters"), [(512, 64, 7, 64), (256, 256, 3, 128)])
-def test_bottleneck_explorer_follows_the_sliders(c_in, r, k, filters):
+def test_bottleneck_explorer_follows_the_controls(c_in, r, k, filters):
+    from matplotlib.figure import Figure
+
     explorer = BottleneckExplorer()
-    explorer.sliders["in_channels"].value = c_in
-    explorer.sliders["reduction"].value = r
-    explorer.sliders["kernel_size"].value = k
-    explorer.sliders["filters"].value = filters
+    explorer.set(in_channels=c_in, reduction=r, kernel_size=k, filters=filters)
     direct_params = conv_params(k, c_in, filters)
     reduced_params = conv_params(1, c_in, r) + conv_params(k, r, filters)
     direct_macs = conv_macs((28, 28, c_in), filters, k)
     reduced_macs = conv_macs((28, 28, c_in), r, 1) + conv_macs((28, 28, r), filters, k)
-    text = readout_text(explorer)
+    text = _readout(explorer)
     assert f"= {format_count(direct_params)}" in text
     assert f"{format_count(reduced_params)} parameters" in text
     assert f"parameters {direct_params / reduced_params:.2f}×" in text
     assert f"multiply-accumulates {direct_macs / reduced_macs:.2f}×" in text
-    # The bars are to scale: the direct layer's are 1 long, the reduced design's are the
-    # share of it that it costs (cut at 1.25, which these cases never reach).
-    bars = explorer.cost.bars
+    # The saved picture's bars are to scale: the direct layer's are 1 long, the reduced
+    # design's are the share of it that it costs (cut at 1.25, which these cases never reach).
+    cost = explorer.draw_picture(Figure())
+    bars = cost.bars
     assert bars[0][0].get_width() == bars[1][0].get_width() == 1
     assert bars[0][1].get_width() == pytest.approx(reduced_params / direct_params)
     assert bars[1][1].get_width() == pytest.approx(reduced_macs / direct_macs)
     share = reduced_macs / direct_macs  # more than 1 when the 1×1 layer keeps every map
     ratio = f"÷{1 / share:.2f}" if share < 1 else f"×{share:.2f}"
-    assert explorer.cost.labels[1][1].get_text() == f"{format_count(reduced_macs)} ({ratio})"
+    assert cost.labels[1][1].get_text() == f"{format_count(reduced_macs)} ({ratio})"
+    assert [t.get_text() for t in cost.names] == [
+        f"■ direct {k}×{k}",
+        f"■ 1×1 to {format_count(r)}, then {k}×{k}",
+    ]
 
 
 def test_bottleneck_reduction_never_exceeds_the_input_depth():
     explorer = BottleneckExplorer(in_channels=192, reduction=128)
 
     def largest():
-        return explorer.sliders["reduction"].options[-1][1]
+        limit = explorer.limits(explorer.values)["reduction"]
+        return [o for o in explorer.controls["reduction"].values() if o <= limit][-1]
 
     assert largest() == 192
-    explorer.sliders["in_channels"].value = 64
-    assert largest() == 64 and explorer.sliders["reduction"].value == 64
+    explorer.set(in_channels=64)
+    assert largest() == 64 and explorer.values["reduction"] == 64
     assert "1×1 to 64: parameters: (1·1·64 + 1)·64" in explorer.summary()
-    assert not explorer.errors.outputs
-    explorer.sliders["in_channels"].value = 1024  # the learner's 128 is allowed again
-    assert largest() == 1024 and explorer.sliders["reduction"].value == 128
+    assert explorer.error == ""
+    explorer.set(in_channels=1024)  # the learner's 128 is allowed again
+    assert largest() == 1024 and explorer.values["reduction"] == 128
     with pytest.raises(ValueError, match="reduction must be one of 1, 2, .*, 192, got 256"):
         BottleneckExplorer(in_channels=192, reduction=256)
+    # Values from the page that break the limit are named in the explorer's error.
+    explorer.values = {**explorer.values, "in_channels": 64, "reduction": 128}
+    assert explorer.error.startswith("ValueError: reduction cannot be 128")
+
+
+def test_bottleneck_explorer_is_saved_as_picture_and_text_for_readers_without_a_kernel():
+    import base64
+
+    explorer = BottleneckExplorer(use_bias=False)
+    assert explorer.fixed_sizes() == {"height": 28, "width": 28, "use_bias": 0}
+    assert "Biases: none" in _readout(explorer)
+    data, _ = explorer._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in data
+    assert data["text/plain"] == explorer.summary()
+    assert base64.b64decode(data["image/png"]).startswith(b"\x89PNG")
+    assert "5·5·192·32 = 153,600" in html.unescape(data["text/html"])
+    first = explorer.snapshot()
+    explorer.set(reduction=128)
+    assert explorer.snapshot() != first
+    explorer.close()
+    assert explorer.comm is None
 
 
 def test_reduction_explorer_shows_the_weights_of_the_map_clicked():

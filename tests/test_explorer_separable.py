@@ -14,11 +14,13 @@ from conv1x1_viz.formulas import format_count
 
 def readout_text(explorer):
     """The readout as plain text, one line per count, without the explorer's name."""
-    return explorer.summary().split("\n", 1)[1]
+    return explorer.readout_texts()[1]
 
 
 def groups_offered(explorer):
-    return [value for _, value in explorer.sliders["groups"].options]
+    """The group counts the page's groups slider offers at the current depths."""
+    limit = explorer.limits(explorer.values)["groups"]
+    return sorted({explorer.controls["groups"].limited(g, limit) for g in GROUPS})
 
 
 @pytest.mark.parametrize(
@@ -77,12 +79,21 @@ def test_groups_slider_offers_only_common_divisors():
     explorer = SeparableExplorer(3, 96, 256)
     assert groups_offered(explorer) == [g for g in GROUPS if 32 % g == 0]
     explorer.set(groups=32)
-    explorer.sliders["in_channels"].value = 3  # gcd(3, 256) = 1: only one group left
+    explorer.set(in_channels=3)  # gcd(3, 256) = 1: only one group left
     assert groups_offered(explorer) == [1]
     assert explorer.value("groups") == 1
-    explorer.sliders["in_channels"].value = 512
+    explorer.set(in_channels=512)  # the learner's 32 groups are allowed again
     assert groups_offered(explorer)[-1] == 256
-    assert not explorer.errors.outputs
+    assert explorer.value("groups") == 32
+    assert explorer.error == ""
+
+
+def test_values_from_the_page_that_break_the_limit_are_named():
+    explorer = SeparableExplorer()
+    explorer.values = {**explorer.values, "groups": 256}  # as the page sends them
+    assert explorer.error == ""
+    explorer.values = {**explorer.values, "filters": 3, "groups": 256}  # 256 does not divide 3
+    assert explorer.error.startswith("ValueError: groups cannot be 256 when the others are")
 
 
 @pytest.mark.parametrize(
@@ -110,17 +121,42 @@ def test_presets_reach_the_published_layers():
     assert text.startswith("Case: MobileNet first block:")
 
 
-def test_drawing_follows_the_groups():
+def test_saved_picture_follows_the_groups():
     explorer = SeparableExplorer(3, 16, 32)
-    drawing = explorer.groups_drawing
+    first = explorer.snapshot()
+    drawing = explorer.draw_picture(Figure()).groups
     assert len(drawing.bands.get_paths()) == 1
     assert len(drawing.inputs.get_paths()) == 16 and len(drawing.outputs.get_paths()) == 32
     assert drawing.labels["outputs"].get_text().endswith("each filter sees every channel")
     explorer.set(groups=16)
+    drawing = explorer.draw_picture(Figure()).groups
     assert len(drawing.bands.get_paths()) == 16
     assert drawing.labels["outputs"].get_text().endswith("one channel, its own")
     explorer.set(groups=4)
-    assert drawing.labels["outputs"].get_text().endswith("only the 4 channels of its group")
+    picture = explorer.draw_picture(Figure())
+    assert picture.groups.labels["outputs"].get_text().endswith("only the 4 channels of its group")
+    assert [n.get_text() for n in picture.cost.names] == [
+        "■ standard 3×3", "■ 3×3 in 4 groups", "■ depthwise + 1×1"
+    ]  # fmt: skip
+    # The bars are to scale: the grouped layer costs a quarter of the standard one.
+    bars = picture.cost.bars[1]
+    assert math.isclose(bars[1].get_width(), bars[0].get_width() / 4)
+    assert picture.cost.labels[1][1].get_text().endswith(" (÷4.00)")
+    assert explorer.snapshot() != first
+
+
+def test_is_saved_as_picture_and_text_for_readers_without_a_kernel():
+    import base64
+    import html
+
+    explorer = SeparableExplorer(3, 32, 64, size=112)
+    data, _ = explorer._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in data
+    assert data["text/plain"] == explorer.summary()
+    assert base64.b64decode(data["image/png"]).startswith(b"\x89PNG")
+    assert "1/C_out + 1/k² = 1/64 + 1/9 = 0.1267" in html.unescape(data["text/html"])
+    explorer.close()
+    assert explorer.comm is None
 
 
 def test_draw_channel_groups_draws_groups_not_cells_when_long():

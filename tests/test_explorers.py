@@ -223,7 +223,7 @@ def test_use_bias_is_true_or_false_everywhere(value):
     with pytest.raises(ValueError, match="use_bias must be True or False"):
         FilterBlockExplorer(use_bias=value)
     with pytest.raises(ValueError, match="use_bias must be True or False"):
-        EXPLORERS["bottleneck-explorer"](use_bias=value)
+        explorers_package.BottleneckExplorer(use_bias=value)
     with pytest.raises(ValueError, match="use_bias must be True or False"):
         EXPLORERS["reduction-explorer"](use_bias=value)
 

@@ -29,6 +29,14 @@ MOST_CELLS = 64
 _COLOURS = ("#4c78a8", "#9ecae9")
 _STRIP_HEIGHT = 0.12
 _TOP, _BOTTOM = 0.70, 0.16
+#: How the strips and bands are drawn (read by the page's copy of this drawing too).
+_GROUPS_STYLE: dict[str, Any] = {
+    "colors": _COLOURS,
+    "edgecolor": "white",
+    "linewidth": 0.4,
+    "band_alpha": 0.35,
+    "fontsize": 8,
+}
 
 
 @dataclass
@@ -129,15 +137,17 @@ def draw_channel_groups(
     (8, 'output: 8 maps; each filter sees one channel, its own')
     """
     ax = _axes(ax)
-    fontsize = style.pop("fontsize", 8)
+    fontsize = style.pop("fontsize", _GROUPS_STYLE["fontsize"])
     if style:
         raise ValueError(f"draw_channel_groups() got unknown style keyword(s) {sorted(style)}")
-    edge = {"edgecolors": "white", "linewidths": 0.4}
+    edge = {"edgecolors": _GROUPS_STYLE["edgecolor"], "linewidths": _GROUPS_STYLE["linewidth"]}
     artists = ChannelGroupsArtists(
         ax=ax,
         inputs=ax.add_collection(PolyCollection([], **edge)),
         outputs=ax.add_collection(PolyCollection([], **edge)),
-        bands=ax.add_collection(PolyCollection([], alpha=0.35, edgecolors="none")),
+        bands=ax.add_collection(
+            PolyCollection([], alpha=_GROUPS_STYLE["band_alpha"], edgecolors="none")
+        ),
         labels={
             "inputs": _text(ax, 0.0, _TOP + _STRIP_HEIGHT + 0.03, ha="left", va="bottom",
                             fontsize=fontsize),

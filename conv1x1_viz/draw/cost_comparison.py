@@ -22,7 +22,12 @@ from conv1x1_viz.formulas import format_count
 from conv1x1_viz.geometry import cost_bar_layout, use_log_scale
 from conv1x1_viz.validation import whole_number
 
-__all__ = ["COST_QUANTITIES", "CostComparisonArtists", "draw_cost_comparison"]
+__all__ = [
+    "COST_QUANTITIES",
+    "CostComparisonArtists",
+    "draw_cost_comparison",
+    "relative_bars_constants",
+]
 
 _COST_STYLE: dict[str, Any] = {
     "colors": ("#4c78a8", "#f58518", "#54a24b", "#b279a2"),
@@ -360,3 +365,47 @@ def draw_cost_comparison(
     )
     artists.update(costs)
     return artists
+
+
+def relative_bars_constants(designs: int) -> dict[str, Any]:
+    """Return what another renderer needs to draw :func:`draw_cost_comparison`'s relative bars.
+
+    The explorers drawn in the page (:mod:`conv1x1_viz.explorers.page`) draw the same bars
+    in SVG from these: the style's colours and sizes, the bar layout of ``designs`` designs
+    (:func:`~conv1x1_viz.geometry.cost_bar_layout`), where the texts go, and matplotlib's
+    defaults for the axis, all at 100 dpi.
+
+    Examples
+    --------
+    >>> relative_bars_constants(2)["quantities"]
+    ['parameters', 'multiply-accumulates']
+    """
+    import matplotlib
+
+    style, rc = _COST_STYLE, matplotlib.rcParams
+    layout = cost_bar_layout(len(COST_QUANTITIES), whole_number("designs", designs))
+    return {
+        "colors": list(style["colors"]),
+        "fontsize_px": style["fontsize"] * 100 / 72,
+        "label_room": style["label_room"],
+        "longest_share": _LONGEST_SHARE,
+        "positions": layout.positions.tolist(),
+        "group_centres": layout.group_centres.tolist(),
+        "bar_height": layout.height,
+        "ybounds": list(layout.bounds),
+        "quantities": list(COST_QUANTITIES),
+        # The axis of relative bars.
+        "ticks": [[0, "0"], [0.5, "½"], [1, "1"]],
+        "xlabel": "share of the first design's count (to scale)",
+        # Where the texts go, in points: the numbers 3 after the bars, the names 4 above the
+        # axes, a line 1.45 font sizes apart.
+        "number_nudge_pt": 3,
+        "names_lift_pt": 4,
+        "name_line": 1.45,
+        "group_label_x": -0.015,
+        # matplotlib's defaults for the axis line, its ticks and the label.
+        "spine_px": rc["axes.linewidth"] * 100 / 72,
+        "tick_px": rc["xtick.major.size"] * 100 / 72,
+        "tick_pad_px": rc["xtick.major.pad"] * 100 / 72,
+        "xlabel_pad_px": rc["axes.labelpad"] * 100 / 72,
+    }

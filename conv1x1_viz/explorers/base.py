@@ -400,13 +400,13 @@ class Explorer(DrawsAhead, ipywidgets.VBox):
 
         Examples
         --------
-        >>> from conv1x1_viz.explorers import BottleneckExplorer
-        >>> explorer = BottleneckExplorer()
+        >>> from conv1x1_viz.explorers import ReductionExplorer
+        >>> explorer = ReductionExplorer()
         >>> with explorer.hold_updates():
-        ...     explorer.sliders["reduction"].value = 32
-        ...     explorer.sliders["filters"].value = 64
-        >>> explorer.summary().splitlines()[2]
-        'Direct 5×5: parameters: (5·5·192 + 1)·64 = 307,264'
+        ...     explorer.sliders["filters"].value = 4
+        ...     explorer.sliders["filters"].value = 16
+        >>> explorer.summary().splitlines()[3]
+        'Parameters of the 1×1 layer: (1·1·32 + 1)·16 = 528'
         """
         outer = self._busy
         self._busy = True

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from conv1x1_viz.draw import artists_of, draw_cost_comparison
-from conv1x1_viz.explorers.base import Explorer
+from conv1x1_viz.draw import CostComparisonArtists, draw_cost_comparison
+from conv1x1_viz.draw import cost_comparison as cost_style
 from conv1x1_viz.explorers.controls import Choice, Preset, layer_controls
+from conv1x1_viz.explorers.page import PageExplorer
 from conv1x1_viz.formulas import BottleneckCosts, bottleneck_costs, format_count
 from conv1x1_viz.validation import flag, size_pair
 
@@ -44,13 +45,15 @@ BOTTLENECK_PRESETS = (
 )
 
 
-class BottleneckExplorer(Explorer):
+class BottleneckExplorer(PageExplorer):
     """A direct ``k×k`` layer against a 1×1 reduction followed by the same layer.
 
     Sliders ``"in_channels"`` (input depth), ``"reduction"`` (filters of the 1×1
     layer, never more than the input depth), ``"kernel_size"`` and ``"filters"``
     (of the ``k×k`` layer) set both designs; the readout gives each layer's counts
-    as formulas, the totals and their ratio, and the bars compare them.
+    as formulas, the totals and their ratio, and the bars compare them. The page draws
+    both at every press (``js/bottleneck.js``); Python's :meth:`readout_lines` and
+    :meth:`draw_picture` are what is saved for readers without a kernel.
 
     Parameters
     ----------
@@ -66,13 +69,20 @@ class BottleneckExplorer(Explorer):
     max_kernel : int, default 11
         Largest kernel size offered (from :data:`KERNELS`).
 
-    Attributes
-    ----------
-    cost : CostComparisonArtists
-        The bars (:func:`~conv1x1_viz.draw.draw_cost_comparison`).
+    Examples
+    --------
+    >>> explorer = BottleneckExplorer()
+    >>> explorer.set(reduction=32)
+    >>> print(explorer.summary().splitlines()[-1])
+    direct 5×5 ÷ 1×1 to 32, then 5×5: parameters 4.83×, multiply-accumulates 4.84×
     """
 
     kind = "bottleneck-explorer"
+    script = "bottleneck"
+    #: The saved picture's size in inches and its axes (figure fractions), at 100 dpi: the
+    #: page draws at the same scale, in CSS pixels.
+    figsize = (5.8, 2.8)
+    axes_rect = (0.31, 0.17, 0.66, 0.64)
 
     def __init__(
         self,
@@ -106,14 +116,30 @@ class BottleneckExplorer(Explorer):
             "kernel_size": kernel_size,
             "filters": filters,
         }
-        self._setup(controls, values, figsize=(5.8, 2.8), presets=BOTTLENECK_PRESETS)
+        self._setup(controls, values, presets=BOTTLENECK_PRESETS, data=self._picture_data())
+
+    def _picture_data(self) -> dict[str, Any]:
+        """Return the input, the biases and the drawing's constants, for the page's picture.
+
+        The colours, font size, room for the numbers, longest bar and bar layout are read
+        from :mod:`~conv1x1_viz.draw.cost_comparison` and
+        :func:`~conv1x1_viz.geometry.cost_bar_layout`; a browser test compares the page's
+        texts and bars with the saved picture's.
+        """
+        return {
+            "input_size": list(self.input_size),
+            "use_bias": self.use_bias,
+            "figure_px": [100 * self.figsize[0], 100 * self.figsize[1]],
+            "axes_rect": list(self.axes_rect),
+            "cost": cost_style.relative_bars_constants(2),
+        }
 
     def limits(self, values: Mapping[str, Any]) -> dict[str, int]:
         """Reduce to no more maps than the input has: ``reduction`` ≤ ``in_channels``."""
         return {"reduction": values["in_channels"]}
 
     def costs(self) -> BottleneckCosts:
-        """Return the costs of both designs for the current sliders.
+        """Return the costs of both designs for the current controls.
 
         Returns
         -------
@@ -171,18 +197,16 @@ class BottleneckExplorer(Explorer):
             bottleneck: (costs.reduced_params, costs.reduced_macs),
         }
 
-    def draw(self) -> None:
-        """Draw the bars as shares of the direct layer's counts, to scale."""
-        ax = self.fig.add_axes([0.31, 0.17, 0.66, 0.64])
-        self.cost = draw_cost_comparison(self._bars(), relative=True, ax=ax)
+    def draw_picture(self, fig: Any) -> CostComparisonArtists:
+        """Draw the bars on ``fig``, as shares of the direct layer's counts, to scale.
 
-    def animated_artists(self) -> list:
-        """Return the bars, their numbers and the designs' names.
-
-        The axis line the bars start from is drawn over them, as a whole draw does.
+        Returns
+        -------
+        CostComparisonArtists
+            The bars, their numbers and the designs' names
+            (:func:`~conv1x1_viz.draw.draw_cost_comparison`).
         """
-        return [*artists_of(self.cost), self.cost.ax.spines["left"]]
-
-    def update_figure(self) -> None:
-        """Resize the bars and relabel them."""
-        self.cost.update(self._bars())
+        fig.set_size_inches(*self.figsize)
+        fig.set_dpi(100)
+        ax = fig.add_axes(self.axes_rect)
+        return draw_cost_comparison(self._bars(), relative=True, ax=ax)

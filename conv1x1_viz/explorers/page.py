@@ -79,8 +79,28 @@ def page_module(*scripts: str) -> str:
     """
     parts = [(_SCRIPTS / "core.js").read_text(encoding="utf-8")]
     parts += [(_SCRIPTS / f"{name}.js").read_text(encoding="utf-8") for name in scripts]
-    parts.append("export { KINDS, readoutLines, applyLimits, fmt };\nexport default { render };\n")
+    parts.append(
+        "export { KINDS, readoutLines, applyLimits, fmt, fixed };\nexport default { render };\n"
+    )
     return "\n".join(parts)
+
+
+def _running_cell() -> str | None:
+    """Return the id of the notebook cell being run (JupyterLab and Notebook 7 send it), if any."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython comes with ipywidgets
+        return None
+    shell = get_ipython()
+    kernel = getattr(shell, "kernel", None)
+    if kernel is None or not hasattr(kernel, "get_parent"):
+        return None
+    parent = kernel.get_parent() or {}
+    return (parent.get("metadata") or {}).get("cellId")
+
+
+#: The explorer each notebook cell made last, by cell id: running the cell again closes it.
+_BY_CELL: dict[str, Any] = {}
 
 
 def _control_spec(key: str, control: Control) -> dict[str, Any]:
@@ -171,6 +191,14 @@ class PageExplorer(anywidget.AnyWidget):
         }
         self.values = checked
         self.observe(self._from_page, names="values")
+        # A cell run again replaces its output: the explorer it showed is closed, so that
+        # re-running grows neither the kernel's widgets nor the page's.
+        cell = _running_cell()
+        if cell is not None:
+            previous = _BY_CELL.get(cell)
+            if previous is not None and previous is not self:
+                previous.close()
+            _BY_CELL[cell] = self
 
     def _from_page(self, change: dict[str, Any]) -> None:
         """Check values that came from the page; a wrong one is named in :attr:`error`."""
@@ -298,6 +326,14 @@ class PageExplorer(anywidget.AnyWidget):
             f"<figcaption><i>{html.escape(CAPTION)}</i></figcaption></figure>{readout_html}"
         )
         return data, metadata
+
+    def close(self) -> None:
+        """Close the widget and its layout (their comms and views); it can no longer be shown."""
+        for cell, explorer in list(_BY_CELL.items()):
+            if explorer is self:
+                del _BY_CELL[cell]
+        self.layout.close()
+        super().close()
 
     def __repr__(self) -> str:
         """Name and control values, e.g. ``<ParamExplorer: in_channels=512, ...>``."""

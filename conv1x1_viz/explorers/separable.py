@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 from conv1x1_viz.arithmetic import conv_macs, conv_params
-from conv1x1_viz.draw import artists_of, draw_channel_groups, draw_cost_comparison
-from conv1x1_viz.explorers.base import Explorer, frameless_axes
+from conv1x1_viz.draw import (
+    FONT,
+    ChannelGroupsArtists,
+    CostComparisonArtists,
+    draw_channel_groups,
+    draw_cost_comparison,
+)
+from conv1x1_viz.draw import channel_groups as groups_style
+from conv1x1_viz.draw import cost_comparison as cost_style
 from conv1x1_viz.explorers.controls import (
     BIAS,
     DEPTHS,
@@ -18,10 +26,10 @@ from conv1x1_viz.explorers.controls import (
     Choice,
     Preset,
 )
-from conv1x1_viz.explorers.page import plural
+from conv1x1_viz.explorers.page import PageExplorer, plural
 from conv1x1_viz.formulas import macs_formula, params_formula
 
-__all__ = ["SEPARABLE_PRESETS", "SeparableExplorer"]
+__all__ = ["SEPARABLE_PRESETS", "SeparableExplorer", "SeparablePicture"]
 
 #: Feature-map sizes a network's stages use (height = width).
 MAP_SIZES = (7, 14, 28, 56, 112, 224)
@@ -56,7 +64,22 @@ SEPARABLE_PRESETS = (
 )
 
 
-class SeparableExplorer(Explorer):
+class SeparablePicture(NamedTuple):
+    """The artists of :meth:`SeparableExplorer.draw_picture`.
+
+    Attributes
+    ----------
+    groups : ChannelGroupsArtists
+        Which channels each filter sees.
+    cost : CostComparisonArtists
+        The bars, to scale as shares of the standard layer's counts.
+    """
+
+    groups: ChannelGroupsArtists
+    cost: CostComparisonArtists
+
+
+class SeparableExplorer(PageExplorer):
     """Standard, grouped and depthwise separable convolutions, side by side, live.
 
     Sliders set the kernel size ``k``, the input depth ``C_in``, the number of filters
@@ -66,7 +89,9 @@ class SeparableExplorer(Explorer):
     standard ``k×k`` layer, of the grouped one, and of a depthwise separable pair (a
     depthwise ``k×k`` layer, then a pointwise 1×1 layer), with the separable pair's
     share of the standard layer's multiply-accumulates beside ``1/C_out + 1/k²``. The
-    drawing shows which channels each filter sees, and where the cost goes.
+    drawing shows which channels each filter sees, and where the cost goes. The page
+    draws both at every press (``js/separable.js``); Python's :meth:`readout_lines` and
+    :meth:`draw_picture` are what is saved for readers without a kernel.
 
     Parameters
     ----------
@@ -80,15 +105,21 @@ class SeparableExplorer(Explorer):
         Whether the layers have biases (MobileNet's have none: batch normalisation
         follows each).
 
-    Attributes
-    ----------
-    groups_drawing : ChannelGroupsArtists
-        Which channels each filter sees.
-    cost : CostComparisonArtists
-        The bars, to scale as shares of the standard layer's counts.
+    Examples
+    --------
+    >>> explorer = SeparableExplorer(3, 32, 64, size=112)
+    >>> explorer.set(groups=32)
+    >>> explorer.readout_lines()[-1][1].split("; ")[1]
+    '1/C_out + 1/k² = 1/64 + 1/9 = 0.1267'
     """
 
     kind = "separable-explorer"
+    script = "separable"
+    #: The saved picture's size in inches at 100 dpi, and where its two drawings go
+    #: (figure fractions): the page draws at the same scale, in CSS pixels.
+    figsize = (5.8, 3.6)
+    groups_rect = (0.02, 0.70, 0.96, 0.29)
+    cost_rect = (0.36, 0.12, 0.6, 0.34)
 
     def __init__(
         self,
@@ -119,7 +150,31 @@ class SeparableExplorer(Explorer):
                 f"groups must divide both in_channels ({c_in}) and filters ({c_out}): one of "
                 f"{', '.join(map(str, allowed))}, got {groups!r}"
             )
-        self._setup(controls, values, figsize=(5.8, 3.6), presets=SEPARABLE_PRESETS)
+        self._setup(controls, values, presets=SEPARABLE_PRESETS, data=self._picture_data())
+
+    def _picture_data(self) -> dict[str, Any]:
+        """Return the drawings' constants, read from the draw modules, for the page's picture."""
+        groups = groups_style._GROUPS_STYLE
+        return {
+            "figure_px": [100 * self.figsize[0], 100 * self.figsize[1]],
+            "line_metrics": _line_metrics(),
+            "groups_rect": list(self.groups_rect),
+            "cost_rect": list(self.cost_rect),
+            "groups": {
+                "most_cells": groups_style.MOST_CELLS,
+                "strip_height": groups_style._STRIP_HEIGHT,
+                "top": groups_style._TOP,
+                "bottom": groups_style._BOTTOM,
+                "colors": list(groups["colors"]),
+                "edgecolor": groups["edgecolor"],
+                "linewidth_px": groups["linewidth"] * 100 / 72,
+                "band_alpha": groups["band_alpha"],
+                "fontsize_px": groups["fontsize"] * 100 / 72,
+                # draw_channel_groups' axes limits: x -0.01 … 1.01, y 0 … 1.
+                "xlim": [-0.01, 1.01],
+            },
+            "cost": cost_style.relative_bars_constants(3),
+        }
 
     def limits(self, values: Mapping[str, Any]) -> dict[str, list[int]]:
         """Offer only the group counts that divide both depths."""
@@ -192,26 +247,31 @@ class SeparableExplorer(Explorer):
         """None: the map size is a control here."""
         return {}
 
-    def draw(self) -> None:
-        """Draw the channel groups above the cost bars."""
-        self.groups_drawing = draw_channel_groups(
+    def draw_picture(self, fig: Any) -> SeparablePicture:
+        """Draw the channel groups above the cost bars on ``fig``; return their artists."""
+        fig.set_size_inches(*self.figsize)
+        fig.set_dpi(100)
+        groups = draw_channel_groups(
             self.value("in_channels"), self.value("filters"), self.value("groups"),
-            ax=frameless_axes(self.fig, [0.02, 0.70, 0.96, 0.29]),
+            ax=fig.add_axes(self.groups_rect),
         )  # fmt: skip
-        ax = self.fig.add_axes([0.36, 0.12, 0.6, 0.34])
-        self.cost = draw_cost_comparison(self.costs(), relative=True, ax=ax)
+        cost = draw_cost_comparison(self.costs(), relative=True, ax=fig.add_axes(self.cost_rect))
+        return SeparablePicture(groups, cost)
 
-    def animated_artists(self) -> list:
-        """Return the groups drawing, the bars and the axis line they start from."""
-        return [*artists_of(self.groups_drawing), *artists_of(self.cost),
-                self.cost.ax.spines["left"]]  # fmt: skip
 
-    def update_figure(self) -> None:
-        """Cut the channels into the current groups and resize the bars."""
-        self.groups_drawing.update(
-            self.value("in_channels"), self.value("filters"), self.value("groups")
-        )
-        self.cost.update(self.costs())
+@functools.cache
+def _line_metrics() -> dict[str, float]:
+    """Height above and below the baseline of a line of DejaVu Sans, in font sizes.
+
+    Matplotlib aligns a text by the box of its line, at least as tall as ``"lp"``: the
+    page puts each text's baseline where matplotlib does.
+    """
+    from matplotlib.backends.backend_agg import RendererAgg
+    from matplotlib.font_manager import FontProperties
+
+    font = FontProperties(family=FONT, size=1000)
+    _, height, descent = RendererAgg(1, 1, 72).get_text_width_height_descent("lp", font, False)
+    return {"ascent": (height - descent) / 1000, "descent": descent / 1000}
 
 
 def _divisors(c_in: int, c_out: int) -> list[int]:

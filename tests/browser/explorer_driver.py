@@ -106,8 +106,13 @@ def explorer_kind(page, explorer) -> str | None:
     return read_explorer(page, explorer.element_handle()).kind
 
 
-def await_readout(page, explorer_el, key: str, before: ExplorerView, timeout_s: float):
+def await_readout(
+    page, explorer_el, key: str, before: ExplorerView, timeout_s: float, kernel: bool = True
+):
     """Wait until control *key* and the readout differ from *before* and the kernel is idle.
+
+    With *kernel* false the kernel is not waited for (an explorer drawn in the page, while
+    the kernel is busy or gone).
 
     Returns what the page shows then (at the timeout too); the caller checks it and says
     what went wrong.
@@ -117,6 +122,7 @@ def await_readout(page, explorer_el, key: str, before: ExplorerView, timeout_s: 
         "readout": READOUT,
         "before": before.controls[key]["signature"],
         "beforeText": before.readout,
+        "kernel": kernel,
     }
     try:
         wait_for(
@@ -186,6 +192,7 @@ def drive_slider(
     key: str,
     presses: int = PRESSES_PER_SLIDER,
     readout_timeout_s: float = 10,
+    wait_kernel: bool = True,
 ) -> SliderTiming:
     """Press arrow keys on slider *key* of *explorer*; check the readout and time each update.
 
@@ -196,7 +203,8 @@ def drive_slider(
     numbers the oracle of the explorer's kind computes from them; an explorer of a kind
     without an oracle fails. The latency is measured inside the page, from the ``keydown``
     event to the first change of the readout's text as shown (a readout drawn ahead may
-    cover the kernel's) that shows the expected numbers.
+    cover the kernel's) that shows the expected numbers. With *wait_kernel* false nothing waits
+    for the kernel: an explorer drawn in the page must answer with the kernel busy or gone.
     """
     where = f"{notebook} {label}"
     explorer_el = explorer.element_handle()
@@ -214,7 +222,8 @@ def drive_slider(
     seen_values: list[int] = []
     direction = "ArrowRight"
     for press in range(presses):
-        wait_kernel_quiet(page)
+        if wait_kernel:
+            wait_kernel_quiet(page)
         before = read_explorer(page, explorer_el)
         s = before.controls[key]
         if s["now"] is not None and s["now"] >= s["max"]:
@@ -225,7 +234,7 @@ def drive_slider(
         call(page, "resetTiming")
         page.keyboard.press(direction)
         # The slider moves in the page at once; the readout follows once the kernel answered.
-        view = await_readout(page, explorer_el, key, before, readout_timeout_s)
+        view = await_readout(page, explorer_el, key, before, readout_timeout_s, wait_kernel)
         if view.values[key] == before.values[key]:
             raise AssertionError(
                 f"{where}: slider {key} did not move on {direction} "
@@ -249,7 +258,7 @@ def drive_slider(
                 f"{call(page, 'shownReadout', readout.element_handle(), READOUT_CARDS)!r}"
             )
         latencies.append(hits[0] - timing["key"])
-        painted = await_picture(page, where, f"press {press + 1} on {key}")
+        painted = await_picture(page, where, f"press {press + 1} on {key}", kernel=wait_kernel)
         pictures.append(painted["images"][0] - painted["key"])
         ahead.append(painted["images"][0] in painted["frames"])
         # A picture drawn ahead arrives when the page switches to it; one drawn in the page,
@@ -297,14 +306,16 @@ def kernel_times(timing: dict) -> dict[str, float] | None:
     return {"to_kernel": received - key, "in_kernel": sent - received, "to_page": message - sent}
 
 
-def await_picture(page, where: str, action: str, timeout_s: float = 10, quiet_ms: int = 60):
+def await_picture(
+    page, where: str, action: str, timeout_s: float = 10, quiet_ms: int = 60, kernel: bool = True
+):
     """Wait until a new picture of the watched figure was painted after the last key press.
 
     Returns the page's timing record then. Fails when no picture came: the figure did not
     follow the control.
     """
     try:
-        wait_for(page, "pictureSettled", quiet_ms, timeout_ms=timeout_s * 1000, polling=10)
+        wait_for(page, "pictureSettled", quiet_ms, kernel, timeout_ms=timeout_s * 1000, polling=10)
     except PlaywrightTimeoutError:
         raise AssertionError(f"{where}: no new picture after {action}") from None
     timing = call(page, "timing")

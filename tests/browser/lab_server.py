@@ -126,6 +126,8 @@ class LabServer:
             f"--ServerApp.root_dir={self.root}",
             "--ServerApp.terminals_enabled=False",
             "--LabApp.expose_app_in_browser=True",
+            # The same server serves Notebook 7 (/notebooks/…), which the tests drive too.
+            "--JupyterNotebookApp.expose_app_in_browser=True",
             "--LanguageServerManager.autodetect=False",
             "--LabApp.extension_manager=readonly",
         ]

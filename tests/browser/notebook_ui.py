@@ -22,10 +22,24 @@ from .lab_server import LabServer
 ACCEPT_DIALOG = ".jp-Dialog .jp-Dialog-button.jp-mod-accept"
 
 
-def open_notebook(page, server: LabServer, name: str, timeout_ms: float = 90_000) -> None:
-    """Open *name* in a fresh workspace and wait until its kernel is idle."""
+#: The front ends the tests open a notebook in: JupyterLab, and Notebook 7 (same server).
+FRONTENDS = ("lab", "notebook")
+
+
+def open_notebook(
+    page, server: LabServer, name: str, timeout_ms: float = 90_000, frontend: str = "lab"
+) -> None:
+    """Open *name* (in a fresh workspace in JupyterLab) and wait until its kernel is idle.
+
+    *frontend* is ``"lab"`` (JupyterLab) or ``"notebook"`` (Notebook 7, one notebook a
+    page, the same menus).
+    """
+    if frontend not in FRONTENDS:
+        raise ValueError(f"frontend must be one of {FRONTENDS}, got {frontend!r}")
     workspace = "c1x1-" + re.sub(r"[^A-Za-z0-9]+", "-", name).strip("-").lower()
     url = f"{server.url}/lab/workspaces/{workspace}/tree/{quote(name)}?reset&token={server.token}"
+    if frontend == "notebook":
+        url = f"{server.url}/notebooks/{quote(name)}?token={server.token}"
     page.goto(url, wait_until="domcontentloaded", timeout=timeout_ms)
     # A notebook whose kernel is unknown here opens with "Select Kernel": take the default
     # (this environment's Python). It may ask once more while the session starts.

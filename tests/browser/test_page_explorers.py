@@ -405,3 +405,185 @@ def test_hovering_shows_a_term_or_the_products_behind_an_output(page):
     readout = page.locator(".c1x1-readout").inner_text()
     assert readout.splitlines() == explorer.readout_texts()[1].splitlines()
     assert page.locator(".c1x1-errors").inner_text() == ""
+
+
+# --------------------------------------------------------------- BottleneckExplorer's bars
+
+BARS_SHOWN = """() => {
+  const texts = (selector) => [...document.querySelectorAll(selector)].map((t) => t.textContent);
+  return {
+    numbers: texts('.c1x1-bar-number'), names: texts('.c1x1-design-name'),
+    quantities: texts('.c1x1-quantity'), ticks: texts('.c1x1-tick'), xlabel: texts('.c1x1-xlabel'),
+    widths: [...document.querySelectorAll('.c1x1-bar')].map((r) => Number(r.getAttribute('width'))),
+  };
+}"""
+
+
+def test_bottleneck_bars_in_the_page_show_the_saved_pictures_texts_and_proportions(page):
+    from conv1x1_viz.explorers import BottleneckExplorer
+
+    explorer = BottleneckExplorer(input_size=(256, 256))
+    mount(page, explorer)
+    # A seeded sample, the presets, a bar cut at 1.25 (a 1×1 layer in front of a 1×1
+    # layer to one map) and shares Python rounds half to even (1.125, 0.375).
+    extra = [
+        {"in_channels": 64, "reduction": 64, "kernel_size": 1, "filters": 1},
+        {"in_channels": 1, "reduction": 1, "kernel_size": 1, "filters": 8},
+        {"in_channels": 3, "reduction": 2, "kernel_size": 1, "filters": 1},
+    ]
+    sample = random.Random(2).sample(list(reachable(explorer)), 40)
+    sample += [dict(p.values) for p in explorer.presets] + extra
+    cut = False
+    for values in sample:
+        page.evaluate("(v) => window.c1x1Page.fromKernel(v)", values)
+        shown = page.evaluate(BARS_SHOWN)
+        explorer.set(**values)
+        saved = explorer.draw_picture(Figure())
+        assert shown["numbers"] == [t.get_text() for row in saved.labels for t in row], values
+        assert shown["names"] == [t.get_text() for t in saved.names], values
+        assert shown["quantities"] == [t.get_text() for t in saved.group_labels]
+        assert shown["ticks"] == [t.get_text() for t in saved.ax.get_xticklabels()]
+        assert shown["xlabel"] == [saved.ax.get_xlabel()]
+        # The bars' lengths are in the proportions of Python's costs (cut at 1.25), as in
+        # the saved picture.
+        costs = explorer.costs()
+        direct = (costs.direct.params, costs.direct.macs)
+        reduced = (costs.reduced_params, costs.reduced_macs)
+        widths = np.reshape(shown["widths"], (2, 2))
+        for q in range(2):
+            share = reduced[q] / direct[q]
+            if share > 1.25:
+                cut = True
+                assert shown["numbers"][2 * q + 1].endswith(", bar cut)")
+            assert widths[q, 1] / widths[q, 0] == pytest.approx(min(share, 1.25), rel=1e-9)
+            assert widths[q, 0] == pytest.approx(widths[0, 0], rel=1e-12)
+            assert [b.get_width() for b in saved.bars[q]] == pytest.approx(
+                list(widths[q] / widths[0, 0]), rel=1e-9
+            )
+    assert cut
+    assert page.locator(".c1x1-errors").inner_text() == ""
+    # Ratios are written as Python writes them, rounded half to even.
+    xs = [0.125, 0.375, 1.125, 2.5, 1.005, 2.675, 9.995, 1 / 3, 17.0, 123456.785, 0.0]
+    assert page_call(page, "argument.map((x) => module.fixed(x, 2))", xs) == [
+        f"{x:.2f}" for x in xs
+    ]
+
+
+# -- SeparableExplorer: the saved picture's texts and geometry, drawn again in the page ------
+
+
+def _separable_texts(picture):
+    """Every text of SeparableExplorer's saved picture, by the name the page gives it."""
+    groups, cost = picture
+    texts = {key: label.get_text() for key, label in groups.labels.items()}
+    for q, row in enumerate(cost.labels):
+        texts |= {f"number-{q}-{i}": label.get_text() for i, label in enumerate(row)}
+    texts |= {f"name-{i}": name.get_text() for i, name in enumerate(cost.names)}
+    texts |= {f"quantity-{q}": label.get_text() for q, label in enumerate(cost.group_labels)}
+    texts |= {f"tick-{i}": tick.get_text() for i, tick in enumerate(cost.ax.get_xticklabels())}
+    return texts | {"xlabel": cost.ax.get_xlabel()}
+
+
+SHOWN_TEXTS = """() => Object.fromEntries(
+  [...document.querySelectorAll('.c1x1-figure .c1x1-label')].map((t) =>
+    [[...t.classList].find((c) => c.startsWith('c1x1-label-')).slice(11), t.textContent]))"""
+
+
+def test_separable_picture_in_the_page_shows_the_saved_pictures_texts(page):
+    from conv1x1_viz.explorers import SeparableExplorer
+
+    explorer = SeparableExplorer()
+    mount(page, explorer)
+    width, height = (f"{100 * size:.0f}" for size in explorer.figsize)  # the saved pixels
+    svg = page.locator(".c1x1-figure > svg")
+    assert (svg.get_attribute("width"), svg.get_attribute("height")) == (width, height)
+    settings = random.Random(2).sample(list(reachable(explorer)), 40)
+    settings += [{**explorer.values, **preset.values} for preset in explorer.presets]
+    # A bar cut: the separable pair costs twice the standard 1×1 layer to one map.
+    cut = {"kernel_size": 1, "in_channels": 2048, "filters": 1, "groups": 1}
+    settings.append({**explorer.values, **cut})
+    for values in settings:
+        explorer.set(**values)
+        page.evaluate("(v) => window.c1x1Page.fromKernel(v)", values)
+        assert page.evaluate(SHOWN_TEXTS) == _separable_texts(explorer.draw_picture(Figure()))
+        shown = page.locator(".c1x1-readout").inner_text().splitlines()
+        assert shown == explorer.readout_texts()[1].splitlines()
+    assert page.locator(".c1x1-errors").inner_text() == ""
+
+
+SEPARABLE_SCENES = """argument.settings.map((v) => {
+  const s = module.KINDS['separable-explorer'].scene(v, argument.spec);
+  return {
+    readout: module.readoutLines(argument.spec, v).map(([l, t]) => `${l}: ${t}`).join('\\n'),
+    inputs: [s.inputs.edges, s.inputs.colors], outputs: [s.outputs.edges, s.outputs.colors],
+    bands: s.bands, bars: s.bars.map((row) => row.map((b) => [b.shown, b.y, b.text])),
+    names: s.names, labels: s.labels,
+  };
+})"""
+
+
+def _strip(cells, colours):
+    """Cell edges along the strip and each cell's colour index, from a PolyCollection."""
+    from matplotlib.colors import to_hex
+
+    paths = cells.get_paths()
+    edges = [p.vertices[0, 0] for p in paths] + [paths[-1].vertices[1, 0]]
+    index = [colours.index(to_hex(c)) for c in cells.get_facecolors()]
+    return edges, index
+
+
+def test_separable_readout_and_geometry_in_the_page_equal_python_at_every_layer(page):
+    """Every (C_in, C_out, g) the controls reach, each with a kernel size and bias in turn
+    (all twelve of those for the ties below): the page's readout (its rounded ratios too:
+    1/32 + 1/1 = 1.03125 is a tie, which Python writes 1.0312 and toFixed 1.0313), the
+    strips, bands and bars equal the saved picture's. (Updating matplotlib's bars for all
+    11,688 settings took a minute; the readout at a sample of all is the generic test's.)"""
+    from conv1x1_viz.draw.channel_groups import _COLOURS
+    from conv1x1_viz.explorers import DEPTHS, SeparableExplorer
+    from conv1x1_viz.explorers.separable import _divisors
+
+    explorer = SeparableExplorer()
+    mount(page, explorer)
+    turns = list(itertools.product(explorer.controls["kernel_size"].values(), (False, True)))
+    layers = [
+        (c_in, c_out, g)
+        for c_in, c_out in itertools.product(DEPTHS, DEPTHS)
+        for g in _divisors(c_in, c_out)
+    ]
+    settings = [
+        {**explorer.values, "kernel_size": k, "in_channels": c_in, "filters": c_out,
+         "groups": g, "use_bias": bias}
+        for i, (c_in, c_out, g) in enumerate(layers)
+        for k, bias in (turns if c_out == 32 else [turns[i % len(turns)]])
+    ]  # fmt: skip
+    in_page = page_call(page, SEPARABLE_SCENES, {"spec": explorer.spec, "settings": settings})
+    picture = explorer.draw_picture(Figure())
+    groups_drawn = None
+    for values, js in zip(settings, in_page, strict=True):
+        explorer.set(**values)
+        assert js["readout"] == explorer.readout_texts()[1], values
+        layer = (values["in_channels"], values["filters"], values["groups"])
+        if layer != groups_drawn:  # the strips and bands depend on these three only
+            picture.groups.update(*layer)
+            groups_drawn = layer
+            for key in ("inputs", "outputs"):
+                edges, colours = _strip(getattr(picture.groups, key), list(_COLOURS))
+                np.testing.assert_allclose(js[key][0], edges, atol=1e-12, err_msg=f"{layer}")
+                assert js[key][1] == colours, (layer, key)
+            bands = picture.groups.bands.get_paths()
+            edges = [p.vertices[0, 0] for p in bands] + [bands[-1].vertices[1, 0]]
+            np.testing.assert_allclose(js["bands"], edges, atol=1e-12, err_msg=f"{layer}")
+            texts = {k: t.get_text() for k, t in picture.groups.labels.items()}
+            assert js["labels"] == texts, layer
+        picture.cost.update(explorer.costs())
+        for q, row in enumerate(picture.cost.bars):
+            for i, bar in enumerate(row):
+                shown, y, text = js["bars"][q][i]
+                assert text == picture.cost.labels[q][i].get_text(), values
+                np.testing.assert_allclose(
+                    [shown, y],
+                    [bar.get_width(), bar.get_y() + bar.get_height() / 2],
+                    rtol=1e-12,
+                    err_msg=f"{values}",
+                )
+        assert js["names"] == [n.get_text() for n in picture.cost.names], values

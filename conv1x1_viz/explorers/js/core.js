@@ -14,6 +14,18 @@ const fmt = (n) => {
   const digits = String(Math.abs(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
   return n < 0 ? `-${digits}` : digits;
 };
+// `x` with `digits` decimals, as Python's f"{x:.2f}" writes it: rounded half to even on the
+// number's exact value. toFixed rounds a tie up (1.125 → 1.13), Python to even (1.12); a tie
+// is a number whose exact decimal digits past `digits` are 5 then zeros (toFixed(100) is
+// exact for the ratios shown here, |x| ≥ 2⁻⁴⁸).
+const fixed = (x, digits) => {
+  const rounded = x.toFixed(digits);
+  const exact = x.toFixed(100);
+  const cut = exact.indexOf('.') + 1 + digits;
+  if (!/^50*$/.test(exact.slice(cut))) return rounded;
+  const down = exact.slice(0, digits ? cut : cut - 1);
+  return Number(down[down.length - 1]) % 2 === 0 ? down : rounded;
+};
 const plural = (n, word) => `${fmt(n)} ${word}${n === 1 ? '' : 's'}`;
 const shapeText = (...sizes) => sizes.map(fmt).join('×');
 const product = (factors) =>
@@ -36,6 +48,14 @@ const paramsFormula = (k, cIn, filters, bias = true, groups = 1) => {
 const macsFormula = (h, w, cIn, filters, k, groups = 1) =>
   `${product([h, w, k, k, depthText(cIn, groups), filters])} = ` +
   fmt(convMacs(h, w, cIn, filters, k, groups));
+
+// " (÷9.68)" or " (×1.50, bar cut)" after a count of design `design`, against the first
+// design's (draw.cost_comparison._share_text); a share above `longest` has its bar cut.
+const shareText = (design, share, longest) => {
+  if (design === 0) return '';
+  const cut = share > longest ? ', bar cut' : '';
+  return share < 1 ? ` (÷${fixed(1 / share, 2)})` : ` (×${fixed(share, 2)}${cut})`;
+};
 
 // -- limits between controls ----------------------------------------------------------------
 
@@ -128,12 +148,17 @@ const makeControl = (c, onInput) => {
   if (c.type === 'toggle') {
     const box = document.createElement('input');
     box.type = 'checkbox';
+    box.setAttribute('data-lm-suppress-shortcuts', 'true');
     box.addEventListener('change', () => onInput(c.key, box.checked));
     row.append(box, name);
     return {row, set: (v) => { box.checked = v; }, input: box};
   }
   const input = document.createElement('input');
   input.type = 'range';
+  // Keys on the input move it. A front end's shortcut whose selector matches the input
+  // itself (Notebook 7's command mode matches any focused element in the notebook) would
+  // take them first: Lumino skips an element with this attribute, and its ancestors.
+  input.setAttribute('data-lm-suppress-shortcuts', 'true');
   input.step = 1;
   const shown = document.createElement('span');
   shown.className = 'c1x1-control-value widget-readout';

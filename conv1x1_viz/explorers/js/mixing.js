@@ -4,19 +4,9 @@
 // the features of every pixel, the seeded weights and the drawing's constants; a browser
 // test compares the readout, the products and the picture's texts with Python's.
 
-// Python's f"{v:.{digits}f}": correctly rounded, ties to even, the sign of -0.0 kept.
-// (toFixed rounds ties away from zero; a tie is exact, so it is seen in the exact digits.)
-const pyFixed = (v, digits) => {
-  const a = Math.abs(v);
-  let text = a.toFixed(digits);
-  const exact = a.toFixed(100);
-  const cut = exact.indexOf('.') + 1 + digits;
-  if (/^50*$/.test(exact.slice(cut))) {
-    const down = exact.slice(0, digits ? cut : cut - 1);
-    if (Number(down[down.length - 1]) % 2 === 0) text = down;
-  }
-  return v < 0 || Object.is(v, -0) ? `-${text}` : text;
-};
+// Python's f"{v:.{digits}f}" (core.js's fixed), the sign of -0.0 kept: a negative weight
+// times a feature the ReLU set to 0 is -0.0, which Python writes -0.00.
+const pyFixed = (v, digits) => (Object.is(v, -0) ? `-${fixed(0, digits)}` : fixed(v, digits));
 // How draw_channel_mixing prints a cell, and how dot_formula writes its factors and total.
 const cellText = (v, digits) => pyFixed(v, digits).replace('-', '−');
 const signedText = (v, digits) => {

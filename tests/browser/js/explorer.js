@@ -38,13 +38,13 @@
   };
 
   // Whether a control moved away from `before` (its signature), the readout's text is no
-  // longer `beforeText` and the kernel is idle (so the kernel's whole answer has arrived).
+  // longer `beforeText` and, if `a.kernel`, the kernel is idle (its whole answer arrived).
   // a = {control: '.c1x1-slider-filters', readout: '.c1x1-readout', before, beforeText}
   t.explorerSettled = (explorer, a) => {
     const el = explorer.querySelector(a.control);
     const readout = explorer.querySelector(a.readout);
     return !!el && !!readout && control(el).signature !== a.before &&
-      readout.innerText !== a.beforeText && t.kernelIdle();
+      readout.innerText !== a.beforeText && (!a.kernel || t.kernelIdle());
   };
 
   // The picture drawn ahead that the page shows over the canvas, if any: the one <img> in
@@ -221,11 +221,12 @@
   // kernel is idle: the explorers have finished drawing ahead.
   t.picturesQuiet = (ms) => performance.now() - (t.lastPicture || 0) >= ms && t.kernelIdle();
   // Whether a picture was painted after the last key press (and none for `quietMs` since).
-  t.pictureSettled = (quietMs) => {
+  // With `kernel` false the kernel is not waited for (it may be busy or gone).
+  t.pictureSettled = (quietMs, kernel = true) => {
     const st = t.latency;
     const last = st.images.length ? st.images[st.images.length - 1] : null;
     return last !== null && st.lastKey !== null && last >= st.lastKey &&
-      performance.now() - last >= quietMs && t.kernelIdle();
+      performance.now() - last >= quietMs && (!kernel || t.kernelIdle());
   };
   // The figure's picture as the learner sees it, as a PNG data URL: the picture drawn
   // ahead that covers the canvas, if one does, else the canvas.
