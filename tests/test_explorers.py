@@ -267,7 +267,7 @@ def test_every_drawing_and_explorer_resolves_from_the_package():
     assert drawings and all(
         getattr(conv1x1_viz, n) is getattr(conv1x1_viz.draw, n) for n in drawings
     )
-    for cls in EXPLORERS.values():
+    for cls in [*EXPLORERS.values(), *PAGE_EXPLORERS.values()]:
         assert getattr(conv1x1_viz, cls.__name__) is cls
     with pytest.raises(AttributeError, match="has no attribute 'draw_nothing'"):
         conv1x1_viz.draw_nothing  # noqa: B018
