@@ -84,10 +84,12 @@ class ChannelGroupsArtists:
             if c_in == g
             else f"only the {c_in // g:,} channels of its group"
         )
+        channels = f"{c_in:,} channel" + ("" if c_in == 1 else "s")
+        maps = f"{c_out:,} map" + ("" if c_out == 1 else "s")
         self.labels["inputs"].set_text(
-            f"input: {c_in:,} channels" + ("" if g == 1 else f", {g:,} groups of {c_in // g:,}")
+            f"input: {channels}" + ("" if g == 1 else f", {g:,} groups of {c_in // g:,}")
         )
-        self.labels["outputs"].set_text(f"output: {c_out:,} maps; each filter sees {per}")
+        self.labels["outputs"].set_text(f"output: {maps}; each filter sees {per}")
 
 
 def _strip(count: int, groups: int, y: float) -> tuple[list, list]:

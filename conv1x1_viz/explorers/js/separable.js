@@ -41,8 +41,8 @@ const groupLabels = (cIn, cOut, g) => {
   const per = g === 1 ? 'every channel'
     : cIn === g ? 'one channel, its own' : `only the ${fmt(cIn / g)} channels of its group`;
   return {
-    inputs: `input: ${fmt(cIn)} channels` + (g === 1 ? '' : `, ${fmt(g)} groups of ${fmt(cIn / g)}`),
-    outputs: `output: ${fmt(cOut)} maps; each filter sees ${per}`,
+    inputs: `input: ${plural(cIn, 'channel')}` + (g === 1 ? '' : `, ${fmt(g)} groups of ${fmt(cIn / g)}`),
+    outputs: `output: ${plural(cOut, 'map')}; each filter sees ${per}`,
   };
 };
 
