@@ -163,6 +163,7 @@ class SliderTiming:
     arrivals: list[float]
     kernel: list[dict[str, float]]
     ahead: list[bool]
+    in_page: bool = False  # the explorer is drawn in the page (no kernel on a press)
 
     @property
     def median(self) -> float:
@@ -276,7 +277,16 @@ def drive_slider(
         if times:
             kernel.append(times)
     return SliderTiming(
-        notebook, label, key, latencies, seen_values, pictures, arrivals, kernel, ahead
+        notebook,
+        label,
+        key,
+        latencies,
+        seen_values,
+        pictures,
+        arrivals,
+        kernel,
+        ahead,
+        in_page=bool(painted["inPage"]) if presses else False,
     )
 
 
@@ -401,4 +411,25 @@ def latency_table(rows: list[SliderTiming]) -> str:
             f"| {max(r.pictures):.1f} | {sum(r.ahead)} of {len(r.ahead)} | {' | '.join(split)} "
             f"| {statistics.median(r.arrivals):.1f} |"
         )
+    lines += ["", *picture_quantiles(rows)]
     return "\n".join(lines) + "\n"
+
+
+def _p90(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.9 * (len(ordered) - 1)))]
+
+
+def picture_quantiles(rows: list[SliderTiming]) -> list[str]:
+    """Key press → new picture over every press of the session: median, p90 and worst, for
+    the explorers drawn in the page and for those drawn in the kernel."""
+    lines = []
+    for label, in_page in (("drawn in the page", True), ("drawn in the kernel", False)):
+        times = [t for r in rows if r.in_page == in_page for t in r.pictures]
+        if times:
+            lines.append(
+                f"Key press → picture, explorers {label}: {len(times)} presses, median "
+                f"{statistics.median(times):.1f} ms, p90 {_p90(times):.1f} ms, "
+                f"max {max(times):.1f} ms."
+            )
+    return lines
