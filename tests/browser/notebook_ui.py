@@ -22,6 +22,27 @@ from .lab_server import LabServer
 ACCEPT_DIALOG = ".jp-Dialog .jp-Dialog-button.jp-mod-accept"
 
 
+def explorer_notebook(classes) -> dict:
+    """A notebook, not run, that shows one explorer of each of *classes* with its defaults.
+
+    ipympl's backend is on for the explorers still drawn in the kernel; those drawn in the
+    page need none. nbformat 4 JSON, for the Python 3 kernel.
+    """
+    cells = ["%matplotlib widget\nfrom conv1x1_viz import explorers"]
+    cells += [f"explorers.{cls.__name__}()" for cls in classes]
+    return {
+        "cells": [
+            {"cell_type": "code", "metadata": {}, "source": source, "outputs": [],
+             "execution_count": None}
+            for source in cells
+        ],
+        "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                    "language": "python"}},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }  # fmt: skip
+
+
 #: The front ends the tests open a notebook in: JupyterLab, and Notebook 7 (same server).
 FRONTENDS = ("lab", "notebook")
 

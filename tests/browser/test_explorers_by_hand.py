@@ -43,7 +43,13 @@ from .explorer_driver import (
     read_explorer,
 )
 from .js_loader import call, install, wait_for
-from .notebook_ui import open_notebook, run_all_cells, wait_kernel_quiet, wait_widgets_settled
+from .notebook_ui import (
+    explorer_notebook,
+    open_notebook,
+    run_all_cells,
+    wait_kernel_quiet,
+    wait_widgets_settled,
+)
 from .page_checks import PageLog, page_problems
 from .readout_oracles import oracle_for
 
@@ -58,22 +64,6 @@ BURST_GAP_MS = 30  # about a held key's repeat rate
 # Largest root-mean-square difference (0–255 scale) allowed between the page's last
 # picture and the same explorer drawn from scratch: the two should be the same pixels.
 PICTURE_TOLERANCE = 1.0
-
-
-def _notebook() -> dict:
-    cells = ["%matplotlib widget\nfrom conv1x1_viz import explorers"]
-    cells += [f"explorers.{cls.__name__}()" for cls in CLASSES]
-    return {
-        "cells": [
-            {"cell_type": "code", "metadata": {}, "source": src, "outputs": [],
-             "execution_count": None}
-            for src in cells
-        ],
-        "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3",
-                                    "language": "python"}},
-        "nbformat": 4,
-        "nbformat_minor": 5,
-    }  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -103,7 +93,7 @@ def burst_rows():
 @pytest.fixture(scope="module")
 def handled(lab, browser, browser_context_args):
     """The notebook, run, in a page of its own for this module's tests."""
-    (lab.root / NOTEBOOK).write_text(json.dumps(_notebook()), encoding="utf-8")
+    (lab.root / NOTEBOOK).write_text(json.dumps(explorer_notebook(CLASSES)), encoding="utf-8")
     context = browser.new_context(**browser_context_args)
     page = context.new_page()
     page.set_default_timeout(30_000)

@@ -32,7 +32,13 @@ from .explorer_driver import (
     drive_slider,
     toggle_checkbox,
 )
-from .notebook_ui import FRONTENDS, open_notebook, run_all_cells, wait_widgets_settled
+from .notebook_ui import (
+    FRONTENDS,
+    explorer_notebook,
+    open_notebook,
+    run_all_cells,
+    wait_widgets_settled,
+)
 from .page_checks import page_problems
 
 NOTEBOOK = "_every_explorer.ipynb"
@@ -64,23 +70,6 @@ def _not_notebook7s_own(problems: list[str], frontend: str) -> list[str]:
     if frontend != "notebook":
         return problems
     return [p for p in problems if not any(re.search(r, p) for r, _ in NOTEBOOK7_OWN_ERRORS)]
-
-
-def _notebook() -> dict:
-    # ipympl for the explorers still drawn in the kernel; those drawn in the page need none.
-    cells = ["%matplotlib widget\nfrom conv1x1_viz import explorers"]
-    cells += [f"explorers.{cls.__name__}()" for cls in CLASSES]
-    return {
-        "cells": [
-            {"cell_type": "code", "metadata": {}, "source": src, "outputs": [],
-             "execution_count": None}
-            for src in cells
-        ],
-        "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3",
-                                    "language": "python"}},
-        "nbformat": 4,
-        "nbformat_minor": 5,
-    }  # fmt: skip
 
 
 def _drive(page, name, label, explorer, rows, kernel=True):
@@ -160,7 +149,7 @@ def _rerun(page, source: str) -> list[tuple[int, int, int]]:
 @pytest.mark.parametrize("frontend", FRONTENDS)
 def test_every_explorer_answers_in_every_frontend(frontend, lab, lab_page, latency_rows):
     page, log = lab_page
-    (lab.root / NOTEBOOK).write_text(json.dumps(_notebook()), encoding="utf-8")
+    (lab.root / NOTEBOOK).write_text(json.dumps(explorer_notebook(CLASSES)), encoding="utf-8")
     open_notebook(page, lab, NOTEBOOK, frontend=frontend)
     run_all_cells(page)
     wait_widgets_settled(page)
