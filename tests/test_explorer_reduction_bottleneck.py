@@ -142,22 +142,12 @@ def test_bottleneck_reduction_never_exceeds_the_input_depth():
     assert explorer.error.startswith("ValueError: reduction cannot be 128")
 
 
-def test_bottleneck_explorer_is_saved_as_picture_and_text_for_readers_without_a_kernel():
-    import base64
-
+def test_bottleneck_explorer_states_its_biases_and_saves_their_counts():
     explorer = BottleneckExplorer(use_bias=False)
     assert explorer.fixed_sizes() == {"height": 28, "width": 28, "use_bias": 0}
     assert "Biases: none" in _readout(explorer)
     data, _ = explorer._repr_mimebundle_()
-    assert "application/vnd.jupyter.widget-view+json" in data
-    assert data["text/plain"] == explorer.summary()
-    assert base64.b64decode(data["image/png"]).startswith(b"\x89PNG")
     assert "5·5·192·32 = 153,600" in html.unescape(data["text/html"])
-    first = explorer.snapshot()
-    explorer.set(reduction=128)
-    assert explorer.snapshot() != first
-    explorer.close()
-    assert explorer.comm is None
 
 
 def test_reduction_explorer_shows_the_weights_of_the_map_clicked():

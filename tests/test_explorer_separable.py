@@ -145,20 +145,6 @@ def test_saved_picture_follows_the_groups():
     assert explorer.snapshot() != first
 
 
-def test_is_saved_as_picture_and_text_for_readers_without_a_kernel():
-    import base64
-    import html
-
-    explorer = SeparableExplorer(3, 32, 64, size=112)
-    data, _ = explorer._repr_mimebundle_()
-    assert "application/vnd.jupyter.widget-view+json" in data
-    assert data["text/plain"] == explorer.summary()
-    assert base64.b64decode(data["image/png"]).startswith(b"\x89PNG")
-    assert "1/C_out + 1/k² = 1/64 + 1/9 = 0.1267" in html.unescape(data["text/html"])
-    explorer.close()
-    assert explorer.comm is None
-
-
 def test_draw_channel_groups_draws_groups_not_cells_when_long():
     artists = draw_channel_groups(2048, 1024, 8, ax=Figure().add_subplot())
     assert len(artists.inputs.get_paths()) == 8 and len(artists.bands.get_paths()) == 8

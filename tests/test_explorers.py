@@ -33,7 +33,7 @@ EXPLORERS = {
 PAGE_EXPLORERS = {
     cls.kind: cls
     for cls in (getattr(explorers_package, name) for name in explorers_package.__all__)
-    if isinstance(cls, type) and issubclass(cls, PageExplorer)
+    if isinstance(cls, type) and issubclass(cls, PageExplorer) and cls is not PageExplorer
 }
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -406,3 +406,24 @@ def test_the_timing_log_gets_one_line_per_picture_only_when_asked(monkeypatch, t
     for line in lines:
         assert line["received"] <= line["started"] <= line["sent"]
     assert lines[0]["sent"] <= lines[1]["received"]
+
+
+@pytest.mark.parametrize("cls", PAGE_EXPLORERS.values(), ids=lambda c: c.__name__)
+def test_page_explorer_is_saved_as_picture_and_readout_for_readers_without_a_kernel(cls):
+    """What GitHub and nbviewer show: the picture and the readout of the current values."""
+    explorer = cls()
+    data, _ = explorer._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in data
+    assert base64.b64decode(data["image/png"]).startswith(PNG_SIGNATURE)
+    assert "<figcaption>" in data["text/html"]
+    saved = html.unescape(data["text/html"])
+    assert all(f"{label}</b>: {text}" in saved for label, text in explorer.readout_lines())
+    # The saved picture follows the controls: move the first slider to another stop.
+    key, control = next((k, c) for k, c in explorer.controls.items() if not isinstance(c, Toggle))
+    first = explorer.snapshot()
+    explorer.set(**{key: next(v for v in control.values() if v != explorer.values[key])})
+    assert explorer.snapshot() != first
+    assert base64.b64decode(explorer._repr_mimebundle_()[0]["image/png"]) != first
+    layout = explorer.layout
+    explorer.close()
+    assert explorer.comm is None and layout.comm is None
