@@ -91,7 +91,7 @@ def _row(keras: Any, call: LayerCall) -> AuditRow:
     layer, name = call.layer, type(call.layer).__name__
     if name in RULES and getattr(keras.layers, name, None) is type(layer):
         row = layer_row(call.path, name, layer.get_config(), call.input_shapes[0],
-                        call.output_shape)  # fmt: skip
+                        call.output_shape, call.inputs)  # fmt: skip
         if row.params == layer.count_params():
             return row
     return AuditRow(call.path, "other", name, None, None, call.output_shape, 0, 0)
@@ -160,7 +160,7 @@ def audit_model(model: Any, *, input_shape: Sequence[int] | None = None) -> Mode
     rows: dict[int, AuditRow] = {}
     seen: set[int] = set()  # variables counted already, in case layers share one
     for call in sorted(calls, key=lambda call: call.place):  # stable: calls stay in order
-        if not call.layer.weights:
+        if not getattr(call.layer, "weights", None):  # ops in the graph hold none
             continue
         try:
             row = _row(keras, call)
