@@ -82,7 +82,7 @@ KINDS['reconstruction-explorer'] = {
 
   // The picture: axes, curves, texts and the first row made once; on every change the
   // cursor and markers move, the titles are rewritten and the rebuilt maps swapped (each
-  // width's images made once, when first shown). A click on the curves' axes picks k.
+  // width's pixels made once, when first shown). A click on the curves' axes picks k.
   picture(figure, spec, touch = null) {
     const d = spec.data, st = d.style;
     const [figW, figH] = d.figsize_px;
@@ -144,12 +144,24 @@ KINDS['reconstruction-explorer'] = {
 
     // -- the three rows of maps, their titles, and the colour scale beside the first --------
     // Each map on whole pixels, as matplotlib puts an image (no edge blended with the page).
-    const images = d.rows.map((row, i) => row.maps.map(([x, y, mw, mh], j) => svgEl('image', {
-      x: Math.round(x), y: Math.round(y), width: Math.round(x + mw) - Math.round(x),
-      height: Math.round(y + mh) - Math.round(y), preserveAspectRatio: 'none',
-      style: 'image-rendering: pixelated', class: `c1x1-map c1x1-map-${i}`,
-      ...(i === 0 ? {href: d.originals[j]} : {}),
-    }, svg)));
+    // The maps shown first are PNGs made once; the rebuilt ones are canvases, painted at
+    // once on every change (an image's new source would be decoded a frame later).
+    const images = d.rows.map((row, i) => row.maps.map(([x, y, mw, mh], j) => {
+      const place = {x: Math.round(x), y: Math.round(y), width: Math.round(x + mw) - Math.round(x),
+        height: Math.round(y + mh) - Math.round(y), class: `c1x1-map c1x1-map-${i}`};
+      if (i === 0) {
+        return svgEl('image', {...place, href: d.originals[j], preserveAspectRatio: 'none',
+          style: 'image-rendering: pixelated'}, svg);
+      }
+      const holder = svgEl('foreignObject', place, svg);
+      const canvas = document.createElement('canvas');
+      canvas.width = w;
+      canvas.height = h;
+      canvas.style.cssText = `display: block; width: ${place.width}px; height: ${place.height}px; ` +
+        'image-rendering: pixelated';
+      holder.appendChild(canvas);
+      return canvas.getContext('2d');
+    }));
     const titles = d.rows.map((row, i) => {
       const t = svgEl('text', {x: r(row.title[0]), y: r(row.title[1]), 'text-anchor': 'middle',
         'font-size': row.title_px, fill: row.colour, class: `c1x1-text c1x1-title c1x1-title-${i}`}, svg);
@@ -169,13 +181,9 @@ KINDS['reconstruction-explorer'] = {
         y1: y, y2: y}, svg);
     }
 
-    // A rebuilt map as a PNG, coloured through the table as matplotlib colours it.
-    const canvas = document.createElement('canvas');
-    canvas.width = w;
-    canvas.height = h;
-    const context = canvas.getContext('2d');
-    const pixels = context.createImageData(w, h);
+    // A rebuilt map's pixels, coloured through the table as matplotlib colours it.
     const paint = (values) => {
+      const pixels = new ImageData(w, h);
       const n = d.lut.length;
       for (let p = 0; p < values.length; p++) {
         const rgb = d.lut[lutIndex(values[p], d.vmax, n)];
@@ -184,11 +192,10 @@ KINDS['reconstruction-explorer'] = {
         pixels.data[4 * p + 2] = rgb[2];
         pixels.data[4 * p + 3] = 255;
       }
-      context.putImageData(pixels, 0, 0);
-      return canvas.toDataURL('image/png');
+      return pixels;
     };
-    const drawn = new Map();  // k → [PCA's images, random's images]
-    const imagesAt = (k) => {
+    const drawn = new Map();  // k → [PCA's maps, random's maps], as pixels
+    const pixelsAt = (k) => {
       if (!drawn.has(k)) {
         drawn.set(k, ['pca', 'random'].map((name) => rebuiltMaps(spec, name, k).map(paint)));
       }
@@ -204,7 +211,7 @@ KINDS['reconstruction-explorer'] = {
         markers[i].setAttribute('cy', r(Y(d.errors[name][k])));
       });
       kind.titles(k).forEach((title, i) => { titles[i + 1].textContent = title; });
-      imagesAt(k).forEach((urls, i) => urls.forEach((url, j) => images[i + 1][j].setAttribute('href', url)));
+      pixelsAt(k).forEach((row, i) => row.forEach((pixels, j) => images[i + 1][j].putImageData(pixels, 0, 0)));
     };
 
     // A click on the curves' axes picks the width under the mouse.
