@@ -17,7 +17,9 @@ const termsOf = (spec) => {
   const d = spec.data;
   const out = {};
   for (const [name, r] of Object.entries(d.reductions)) {
-    const bytes = Uint8Array.from(atob(r.scores), (ch) => ch.charCodeAt(0));
+    const text = atob(r.scores);
+    const bytes = new Uint8Array(text.length);
+    for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
     const coef = r.loadings.map((row, i) => row.map((l) => r.steps[i] * l));
     out[name] = {scores: new Int8Array(bytes.buffer), coef};
   }
