@@ -214,10 +214,7 @@ def main() -> None:
         "| what | median | IQR | min–max | CPU median | runs | target | met (median) |",
         "| --- | ---: | ---: | ---: | ---: | ---: | --- | --- |",
     ]
-    updates = [
-        ("ReductionExplorer", "filters"),
-        ("ReconstructionExplorer", "filters"),
-    ]
+    updates = [("ReductionExplorer", "filters")]
     breakdown = [
         "| explorer | readout | artists | draw | encode + send | picture sent |",
         "| --- | ---: | ---: | ---: | ---: | ---: |",
