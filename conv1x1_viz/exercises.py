@@ -23,7 +23,17 @@ import numpy as np
 
 from conv1x1_viz.prose import Folded
 
-__all__ = ["Verdict", "check_prediction", "mac_slips", "param_slips", "prediction_feedback"]
+__all__ = [
+    "Verdict",
+    "check_prediction",
+    "explain_why",
+    "mac_slips",
+    "param_slips",
+    "prediction_feedback",
+]
+
+#: What an "explain why" question says above its folded model answer.
+EXPLAIN_FIRST = "Write your answer in a sentence or two first, then compare it with this one."
 
 AWAITED = "No guess yet: write your guess in the cell above, then run both cells again."
 RETRY = "Change your guess and run both cells again; the answer shows after a second try."
@@ -287,3 +297,26 @@ def check_prediction(
             guess, answer, explanation, rel_tol=rel_tol, attempt=attempt, slips=slips, hint=hint
         )
     )
+
+
+def explain_why(model_answer: str) -> Folded:
+    """Return a model answer to an "explain why" question, folded until the learner opens it.
+
+    Parameters
+    ----------
+    model_answer : str
+        The answer in a few sentences (a little Markdown, see :func:`~conv1x1_viz.prose.markup`).
+
+    Returns
+    -------
+    Folded
+        Its lead asks for the learner's own answer first; its summary is "Show a model
+        answer"; its plain text holds nothing of the answer.
+
+    Examples
+    --------
+    >>> explain_why("Each filter sums over every channel, so it gives one number per pixel.")
+    Write your answer in a sentence or two first, then compare it with this one.
+    [“Show a model answer” is folded here: open it in JupyterLab or on GitHub.]
+    """
+    return Folded(model_answer, "Show a model answer", lead=EXPLAIN_FIRST)
