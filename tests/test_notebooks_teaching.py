@@ -389,8 +389,9 @@ def test_explain_why_questions_keep_their_model_answers_folded():
                 continue
             prompt = _joined(cells[i - 1]["source"])
             assert prompt.startswith("### Explain why"), (path.name, i)
-            plain = "".join(_joined(o.get("data", {}).get("text/plain", "")) for o in _outputs(cell))
-            html = "".join(_joined(o.get("data", {}).get("text/html", "")) for o in _outputs(cell))
+            data = [o.get("data", {}) for o in _outputs(cell)]
+            plain = "".join(_joined(d.get("text/plain", "")) for d in data)
+            html = "".join(_joined(d.get("text/html", "")) for d in data)
             assert "“Show a model answer” is folded here" in plain, (path.name, i)
             assert "<summary>Show a model answer</summary>" in html
             assert DETAILS.sub("", html).count("<p>") == 1  # only the lead outside the fold
