@@ -12,6 +12,7 @@ import pytest
 
 from conv1x1_viz import audit_model
 from conv1x1_viz.audit.published import PUBLISHED
+from conv1x1_viz.audit.rows import RULES
 
 #: name: (builder, keyword arguments, the paper's count of multiply-adds, if any)
 APPLICATIONS = {
@@ -187,6 +188,8 @@ def test_every_application_audits_with_keras_totals(keras, name):
     assert (audit.share_1x1_macs == 0) == name.startswith("VGG")  # VGG has no 1×1 layer
     for row in audit.rows:  # nested models' layers (ConvNeXt's stem) included
         assert row.params == layer_at(model, row.path).count_params(), row.path
+        # a rule whose parameters were not Keras' would leave its layer uncounted
+        assert row.kind != "other" or row.layer_class not in RULES, row.path
     # Only normalisation and scaling layers are left uncounted in these networks.
     assert {r.layer_class for r in audit.not_counted} <= {
         "BatchNormalization", "LayerNormalization", "LayerScale", "Normalization",

@@ -10,6 +10,7 @@ the audit walks through without touching them.
 import pytest
 
 from conv1x1_viz import audit_model
+from conv1x1_viz.audit.rows import RULES
 
 
 @pytest.fixture(scope="module")
@@ -18,12 +19,18 @@ def layers(keras):
 
 
 def counted(model):
-    """The audit's rows by layer name, each checked against Keras' count first."""
+    """The audit's rows by layer name, each checked against Keras' count first.
+
+    A layer whose class has a rule must be counted by it: the audit falls back to
+    "other" (parameters from the weights, no MACs) when a rule's count of parameters
+    is not Keras', which would hide a wrong rule from the parameter checks.
+    """
     audit = audit_model(model)
     assert audit.total_params == model.count_params()
     rows = {row.path.split("/")[-1]: row for row in audit.rows}
     for name, row in rows.items():
         assert row.params == model.get_layer(name).count_params(), name
+        assert row.kind != "other" or row.layer_class not in RULES, name
     return audit, rows
 
 
@@ -215,3 +222,39 @@ def test_configs_a_rule_cannot_read_name_the_layer():
     wrapped = {"layer": {"class_name": "ConvLSTM1D", "config": {}}, "merge_mode": "concat"}
     row = layer_row("m/both", "Bidirectional", wrapped, (5, 3, 2), (5, 8))
     assert (row.kind, row.macs) == ("other", 0)  # kept by audit_model, not counted
+
+
+def test_settings_each_rule_must_read(keras, layers):
+    x = keras.Input((6, 12))
+    shaped = layers.MultiHeadAttention(2, 3, output_shape=(3, 4), name="shaped")(x, x)
+    both = layers.Bidirectional(
+        layers.LSTM(4), backward_layer=layers.GRU(3, go_backwards=True), name="uneven"
+    )(x)
+    vector = keras.Input((12,))
+    on_vector = layers.EinsumDense("ab,bc->ac", output_shape=5, name="on_vector")(vector)
+    upper = layers.EinsumDense("...B,BC->...C", output_shape=7, name="upper")(x)
+    clip = keras.Input((6, 10, 10, 4))
+    grouped = layers.Conv3D(6, 3, groups=2, dilation_rate=2, name="grouped3d")(clip)
+    image = keras.Input((12, 12, 4))
+    dilated = layers.DepthwiseConv2D(3, dilation_rate=2, name="dilated_dw")(image)
+    model = keras.Model(
+        [x, vector, clip, image], [shaped, both, on_vector, upper, grouped, dilated]
+    )
+    _, rows = counted(model)
+    # 6 tokens of 12, 2 heads of 3, the output written as 3×4 = 12 values per token.
+    assert rows["shaped"].output_shape == (6, 3, 4)
+    assert rows["shaped"].macs == 3 * (6 * 12 * 2 * 3) + 6 * 2 * 3 * 12 + 2 * 6 * 6 * (3 + 3)
+    assert rows["uneven"].macs == 6 * 4 * (12 + 4) * 4 + 6 * 3 * (12 + 3) * 3
+    assert (rows["on_vector"].kind, rows["on_vector"].macs) == ("dense", 12 * 5)
+    assert rows["upper"].macs == rows["upper"].macs_1x1 == 6 * 12 * 7
+    # Dilated by 2, a 3-wide kernel spans 5: (6 - 4) × (10 - 4)² outputs, 3³ · 4/2 each.
+    assert rows["grouped3d"].output_shape == (2, 6, 6, 6)
+    assert rows["grouped3d"].macs == 2 * 6 * 6 * 6 * 27 * 2
+    assert rows["dilated_dw"].output_shape == (8, 8, 4) and rows["dilated_dw"].macs == 8 * 8 * 4 * 9
+
+
+def test_an_equation_that_does_not_fit_says_so(keras, layers):
+    x = keras.Input((4, 3))
+    y = layers.EinsumDense("ab...,bc->ac...", output_shape=(5, 3))(x)
+    with pytest.raises(ValueError, match=r"its equation 'ab\.\.\.,bc->ac\.\.\.' does not fit"):
+        audit_model(keras.Model(x, y))

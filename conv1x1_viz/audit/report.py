@@ -32,7 +32,8 @@ MAC_CONVENTION = (
     "Attention adds its two products, QKᵀ and A·V: heads × T_q × T_k × (d_k + d_v).\n"
     "Recurrent layers: steps × gates × (inputs + units) × units, with 1 gate for\n"
     "SimpleRNN, 3 for GRU and 4 for LSTM. Transposed convolutions: input positions ×\n"
-    "C_in × kernel × C_out. Embedding lookups cost no MACs."
+    "C_in × kernel × C_out (with a kernel of 1s, a 1×1 layer). Embedding lookups\n"
+    "cost no MACs. A Dense layer on a whole vector (a classifier) is kind dense."
 )
 
 #: How many rows an audit shows by itself (half from the start, half from the end).
@@ -172,7 +173,8 @@ class ModelAudit:
              f"{self.total_params - other_params:,}", macs),
             ("other (MACs not counted)", str(len(other)), f"{other_params:,}", "-"),
             ("all weight layers", str(len(self.rows)), params, macs),
-            ("1×1 layers", str(self.count_1x1), f"{self.params_1x1:,}", f"{self.macs_1x1:,}"),
+            ("with 1×1 parts", str(self.count_1x1), f"{self.params_1x1:,}",
+             f"{self.macs_1x1:,}"),
             ("1×1 share", "", _percent(self.share_1x1_params), _percent(self.share_1x1_macs)),
         ]  # fmt: skip
 

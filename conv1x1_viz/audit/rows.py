@@ -14,6 +14,7 @@ Keras.
 from __future__ import annotations
 
 import math
+import string
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
@@ -53,19 +54,23 @@ class AuditRow:
         The models it sits in and its name, outermost first, joined by ``/``:
         ``"sequential/mobilenetv2_1.00_224/block_1_expand"``.
     kind : str
-        One of :data:`AUDIT_KINDS`: ``"1×1 conv"`` (every kernel size 1, 1-D or 2-D,
-        grouped or not), ``"k×k conv"`` (any other kernel, ``1×7`` included),
+        One of :data:`AUDIT_KINDS`, which goes by how the layer is written:
+        ``"1×1 conv"`` (every kernel size 1, 1-D to 3-D, grouped or not),
+        ``"per-position dense"`` (a ``Dense`` or ``EinsumDense`` applied at every
+        position of its input), ``"k×k conv"`` (any other kernel, ``1×7`` included),
         ``"depthwise"``, ``"separable"`` (depthwise then pointwise 1×1),
-        ``"dense"``, or ``"other"`` (any other layer with weights: its parameters are
-        kept, its MACs are not counted).
+        ``"transposed conv"``, ``"attention"``, ``"recurrent"``, ``"dense"`` (on a
+        whole vector, as a classifier: a 1×1 layer on a 1×1 map, kept apart as papers
+        count their classifiers), ``"embedding"``, or ``"other"`` (any other layer with
+        weights: its parameters are kept, its MACs are not counted).
     layer_class : str
         Keras class name, e.g. ``"Conv2D"``.
     kernel : tuple of int or None
-        ``(k_h, k_w)`` of a 2-D layer, ``(k,)`` of a 1-D one; ``None`` for dense and
-        other layers.
+        ``(k_h, k_w)`` of a 2-D layer, ``(k,)`` of a 1-D one, ``(k_d, k_h, k_w)`` of a
+        3-D one; ``None`` for the kinds without a kernel.
     groups : int or None
         Groups of a convolution: 1 for a standard one, ``C_in`` for a depthwise one
-        (and for the depthwise half of a separable one); ``None`` for dense and other.
+        (and for the depthwise half of a separable one); ``None`` for the others.
     output_shape : tuple of (int or None)
         Output of one input, without the batch axis, as Keras computes it.
     params : int
@@ -74,8 +79,10 @@ class AuditRow:
         Multiply-accumulates for one input, 0 for ``"other"``; summed over the calls
         of a layer that the model calls more than once.
     params_1x1, macs_1x1 : int
-        The part of ``params`` and ``macs`` in a 1×1 kernel: all of a ``"1×1 conv"``,
-        the pointwise half of a ``"separable"``, 0 otherwise.
+        The part of ``params`` and ``macs`` in 1×1 layers: all of a ``"1×1 conv"``, a
+        ``"per-position dense"`` or a transposed convolution with a kernel of 1s, the
+        pointwise half of a ``"separable"``, the four projections of an
+        ``"attention"`` (not its two products), 0 otherwise.
     """
 
     path: str
@@ -274,23 +281,25 @@ def _dense(seen: Seen) -> Counts:
 def _einsum_sizes(seen: Seen) -> tuple[dict[str, int], str, str, str]:
     """Return each index letter's size and the three terms of an ``EinsumDense`` equation.
 
-    An ellipsis is written as upper-case letters, one per axis it stands for; the batch
-    axis (the first of the input and of the output) counts as 1: one input.
+    An ellipsis is written as letters the equation does not use, one per axis it stands
+    for; the batch axis (the first of the input and of the output) counts as 1: one input.
     """
     equation = seen.config["equation"].replace(" ", "")
     source, out_term = equation.split("->")
     in_term, kernel_term = source.split(",")
     if "..." in in_term:
         extra = len(seen.shape) + 1 - (len(in_term) - 3)
-        stands = "".join(chr(ord("A") + i) for i in range(extra))
+        unused = [c for c in string.ascii_letters if c not in equation]
+        stands = "".join(unused[:extra])
         in_term, out_term = in_term.replace("...", stands), out_term.replace("...", stands)
         kernel_term = kernel_term.replace("...", "")
     sizes: dict[str, int | None] = {}
     for term, shape in ((in_term, (1, *seen.shape)), (out_term, (1, *seen.output))):
         if len(term) != len(shape):
-            raise UnknownSizeError(
-                f"{seen.where}: its equation {seen.config['equation']!r} does not fit an "
-                f"input of shape {seen.shape}"
+            raise ValueError(
+                f"{seen.where}: its equation {seen.config['equation']!r} does not fit its "
+                f"input {seen.shape} and output {seen.output}, so the audit cannot count it; "
+                f"audit a model whose EinsumDense equations name every axis, or use Dense"
             )
         for letter, size in zip(term, shape, strict=True):
             sizes[letter] = sizes.get(letter) or size
@@ -365,8 +374,9 @@ def _attention(seen: Seen) -> Counts:
         axes = [a - 1 if a > 0 else len(key) + a for a in axes]
         attended_k = math.prod(key[a] for a in axes)
     products = heads * t_q * attended_k * (d_k + d_v)
+    out_shape = (*query[:-1], *(sizes_out if out is not None else (d_out,)))
     return ("attention", None, None, params, projections + products,
-            params, projections, (*query[:-1], d_out))  # fmt: skip
+            params, projections, out_shape)  # fmt: skip
 
 
 #: Gates of a recurrent layer: each is one dense layer on ``[x_t, h_{t-1}]``.

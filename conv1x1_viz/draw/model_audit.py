@@ -1,8 +1,9 @@
 """Where a model's 1×1 layers sit and what they cost: one bar per layer, in network order.
 
-Each conv or dense layer of a :class:`~conv1x1_viz.ModelAudit` is one bar, as high as
-its multiply-accumulates; the part in 1×1 kernels (all of a 1×1 layer, the pointwise
-half of a separable one) is coloured at the bottom of the bar. The legend gives the 1×1
+Each layer of a :class:`~conv1x1_viz.ModelAudit` counted by a rule is one bar, as high
+as its multiply-accumulates; the part in 1×1 layers (all of a 1×1 layer, the pointwise
+half of a separable one, attention's projections) is coloured at the bottom of the bar,
+the rest in the colour of what it is. The legend gives the 1×1
 layers' share of the parameters and of the MACs; the layers whose MACs are not counted
 are named under the axis.
 """
@@ -82,12 +83,12 @@ class ModelAuditArtists:
     ax : matplotlib.axes.Axes
         Where they are drawn.
     bars_1x1 : matplotlib.container.BarContainer
-        One bar per conv or dense layer, in network order (``x = 1, 2, ...``), as high
+        One bar per layer counted by a rule, in network order (``x = 1, 2, ...``), as high
         as the MACs in its 1×1 kernels (0 for layers without).
     bars_rest : matplotlib.container.BarContainer
         On top of those, the rest of each layer's MACs.
     title : matplotlib.text.Text
-        The model's name, its MACs and its number of conv and dense layers.
+        The model's name, its MACs and its number of layers counted by a rule.
     legend : matplotlib.legend.Legend
         The 1×1 colour, with the 1×1 layers' count and their shares of the parameters
         and of the MACs, then one colour per other part shown: convolutions,
@@ -144,7 +145,7 @@ class ModelAuditArtists:
 def draw_model_audit(
     audit: ModelAudit, *, ax: Axes | None = None, **style: Any
 ) -> ModelAuditArtists:
-    """Draw the MACs of every conv and dense layer of a model, its 1×1 part coloured.
+    """Draw the MACs of every layer of a model counted by a rule, its 1×1 part coloured.
 
     Parameters
     ----------
