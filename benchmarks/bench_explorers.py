@@ -9,7 +9,7 @@ It prints two Markdown tables. The first gives the median and the spread (interq
 range and min–max) of
 
 - one full update per explorer still drawn in the kernel (ParamExplorer, MixingExplorer,
-  BottleneckExplorer and SeparableExplorer are drawn in the page:
+  ReductionExplorer, BottleneckExplorer and SeparableExplorer are drawn in the page:
   ``benchmarks/bench_page.py`` times them): a slider value set the way the browser sets
   it, which runs the explorer's one update path: readout, artists changed in place, only
   those artists redrawn on the saved background, and the picture encoded as ipympl
@@ -214,7 +214,9 @@ def main() -> None:
         "| what | median | IQR | min–max | CPU median | runs | target | met (median) |",
         "| --- | ---: | ---: | ---: | ---: | ---: | --- | --- |",
     ]
-    updates = [("ReductionExplorer", "filters")]
+    updates = [
+        ("ReconstructionExplorer", "filters"),
+    ]
     breakdown = [
         "| explorer | readout | artists | draw | encode + send | picture sent |",
         "| --- | ---: | ---: | ---: | ---: | ---: |",

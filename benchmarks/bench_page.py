@@ -10,10 +10,12 @@ mounted on a blank page with no kernel at all, as a static site or a notebook wh
 has died shows it (in JupyterLab the kernel only hears the values afterwards, so a busy
 kernel changes nothing here; ``tests/browser`` measures the same in JupyterLab). A round is
 what a learner does: a run of presses on each slider, quick switches from one slider to
-another at every press, a click on each preset, and, where the picture shows outputs
+another at every press, a click on each preset, where the picture shows outputs
 (MixingExplorer), the mouse moved from one output to the next, which lists the products
-behind it. Each is timed in the page with ``performance.now()``, from the ``keydown``
-(``mousedown``, ``mousemove``) event to the end of the first frame painted after the picture
+behind it, and where a click selects a map (ReductionExplorer), a click on one map after
+another, which writes its filter's weights on the maps before. Each is timed in the page
+with ``performance.now()``, from the ``keydown`` (``mousedown``, ``mousemove``) event to
+the end of the first frame painted after the picture
 changed (``requestAnimationFrame`` then a task), as the browser suite times JupyterLab's.
 The table gives the median, the 90th percentile and the worst press, per kind of press
 and over all, with the machine's load.
@@ -61,6 +63,10 @@ RUN = 8  # presses in a run on one slider
 OUTPUTS = """() => [...document.querySelectorAll('.c1x1-figure .c1x1-cell-y:not([display])')]
   .map((el) => el.getBoundingClientRect())
   .map((r) => [r.x + r.width / 2, r.y + r.height / 2])"""
+# The centres of the maps a click selects (ReductionExplorer's maps after the 1×1 layer).
+MAPS = """() => [...document.querySelectorAll('.c1x1-figure .c1x1-map-after:not([display])')]
+  .map((el) => el.getBoundingClientRect())
+  .map((r) => [r.x + r.width / 2, r.y + r.height / 2])"""
 
 
 def _quantile(values: list[float], q: float) -> float:
@@ -87,6 +93,7 @@ def measure(page, explorer: PageExplorer, rounds: int) -> dict[str, list[float]]
         "switch slider": [],
         "preset": [],
         "hover an output": [],
+        "click a map": [],
     }
 
     def key_on(key: str):
@@ -118,6 +125,11 @@ def measure(page, explorer: PageExplorer, rounds: int) -> dict[str, list[float]]
                     _press(page, lambda x=x, y=y: page.mouse.move(x, y))
                 )
             _press(page, lambda: page.mouse.move(0, 0))  # off the picture again, not counted
+        # A click on one map after another: each selects its map (the same one clears it).
+        maps = page.evaluate(MAPS)
+        for i in range(2 * RUN if maps else 0):
+            x, y = maps[i % len(maps)]
+            times["click a map"].append(_press(page, lambda x=x, y=y: page.mouse.click(x, y)))
     return times
 
 
@@ -148,8 +160,9 @@ def main() -> None:
                 f"Explorers drawn in the page, Chromium {browser.version}, no kernel; "
                 f"{os.cpu_count()} cores, load average {load:.2f} at the start, "
                 f"{args.busy} busy process(es) added; {when}.",
-                "Milliseconds from the keydown (mousedown for a preset, mousemove for a hover)",
-                "to the end of the first frame painted after the picture changed.",
+                "Milliseconds from the keydown (mousedown for a preset or a map clicked,",
+                "mousemove for a hover) to the end of the first frame painted after the",
+                "picture changed.",
                 "",
                 "| explorer | presses | n | median | p90 | max |",
                 "| --- | --- | ---: | ---: | ---: | ---: |",

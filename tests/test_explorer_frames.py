@@ -17,6 +17,7 @@ from conv1x1_viz.explorers.figure import whole_png
 
 from .channel_mixing_explorer import ChannelMixingExplorer
 from .filter_block_explorer import FilterBlockExplorer
+from .reduction_explorer import KernelReductionExplorer
 from .test_explorers import EXPLORERS, _moves
 
 
@@ -153,9 +154,7 @@ def test_pictures_show_the_controls_a_slider_limits_as_they_follow_it():
 
 def test_no_picture_is_drawn_ahead_for_stops_that_would_lose_a_click():
     # A map clicked stays selected only while it is shown: fewer filters would drop it.
-    from conv1x1_viz.explorers import ReductionExplorer
-
-    explorer = ReductionExplorer()
+    explorer = KernelReductionExplorer()
     explorer.selected = 5
     explorer.update()
     explorer.frames.draw_ahead()

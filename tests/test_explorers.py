@@ -225,7 +225,7 @@ def test_use_bias_is_true_or_false_everywhere(value):
     with pytest.raises(ValueError, match="use_bias must be True or False"):
         explorers_package.BottleneckExplorer(use_bias=value)
     with pytest.raises(ValueError, match="use_bias must be True or False"):
-        EXPLORERS["reduction-explorer"](use_bias=value)
+        explorers_package.ReductionExplorer(use_bias=value)
 
 
 def test_controls_check_build_and_cap_their_widgets():

@@ -21,7 +21,7 @@ from matplotlib.transforms import ScaledTranslation
 
 from conv1x1_viz.draw.fast_text import add_fast_text
 
-__all__ = ["FONT", "artists_of", "colour_bar", "fixed_title"]
+__all__ = ["FONT", "artists_of", "colour_bar", "colour_bar_ticks", "fixed_title"]
 
 #: The font family every text artist uses (shipped with matplotlib).
 FONT = "DejaVu Sans"
@@ -188,3 +188,32 @@ def colour_bar(ax: Axes, mappable: Any, *, label: str = "", fontsize: float = 7)
     if label:
         bar.set_label(label, fontsize=fontsize, fontfamily=FONT, labelpad=2)
     return bar
+
+
+def colour_bar_ticks(bar: Any) -> dict[str, Any]:
+    """Return what a page needs to draw :func:`colour_bar`'s bar again: its scale and ticks.
+
+    Parameters
+    ----------
+    bar : matplotlib.colorbar.Colorbar
+        As :func:`colour_bar` made it.
+
+    Returns
+    -------
+    dict
+        ``vmin`` and ``vmax`` (the bar's ends), ``ticks`` (the values of the ticks on
+        the bar) and ``labels`` (their texts, as the saved picture writes them),
+        ``label`` (what the colours stand for) and ``fontsize_pt``.
+    """
+    low, high = (float(v) for v in (bar.norm.vmin, bar.norm.vmax))
+    axis = bar.ax.yaxis
+    locs = [t for t in axis.get_majorticklocs() if low <= t <= high]
+    labels = axis.get_major_formatter().format_ticks(locs)
+    return {
+        "vmin": low,
+        "vmax": high,
+        "ticks": [float(t) for t in locs],
+        "labels": list(labels),
+        "label": bar.ax.get_ylabel(),
+        "fontsize_pt": float(axis.get_ticklabels()[0].get_fontsize()) if locs else 7.0,
+    }

@@ -6,11 +6,12 @@ brings in matplotlib and ipywidgets, which ``import conv1x1_viz`` does not load 
 
 One module an explorer. They are moving into the page one at a time (issue "Explorers that
 live in the page"): :class:`ParamExplorer`, :class:`MixingExplorer`,
-:class:`BottleneckExplorer`, :class:`ReconstructionExplorer` and :class:`SeparableExplorer`
-are drawn in the page (:class:`~conv1x1_viz.explorers.page.PageExplorer`, an anywidget:
-every press, click and hover drawn by the page, no kernel needed), the others still draw in
-the kernel on :class:`~conv1x1_viz.explorers.base.Explorer`. All declare their controls
-through :mod:`~conv1x1_viz.explorers.controls`:
+:class:`ReductionExplorer`, :class:`BottleneckExplorer` and :class:`SeparableExplorer` are
+drawn in the page (:class:`~conv1x1_viz.explorers.page.PageExplorer`, an anywidget: every
+press, click and hover drawn by the page, no kernel needed), :class:`ReconstructionExplorer`
+still draws in the kernel on :class:`~conv1x1_viz.explorers.base.Explorer`. All declare
+their controls through
+:mod:`~conv1x1_viz.explorers.controls`:
 
 - :class:`ParamExplorer`: parameters and multiply-accumulates of one layer;
 - :class:`MixingExplorer`: one pixel through a 1×1 layer, as a matrix product;

@@ -400,13 +400,13 @@ class Explorer(DrawsAhead, ipywidgets.VBox):
 
         Examples
         --------
-        >>> from conv1x1_viz.explorers import ReductionExplorer
-        >>> explorer = ReductionExplorer()
+        >>> from conv1x1_viz.explorers import ReconstructionExplorer
+        >>> explorer = ReconstructionExplorer()
         >>> with explorer.hold_updates():
         ...     explorer.sliders["filters"].value = 4
         ...     explorer.sliders["filters"].value = 16
-        >>> explorer.summary().splitlines()[3]
-        'Parameters of the 1×1 layer: (1·1·32 + 1)·16 = 528'
+        >>> explorer.summary().splitlines()[1]
+        '1×1 layer: 64×64×32 → 64×64×16 and back, (1·1·32 + 1)·16 = 528 parameters down'
         """
         outer = self._busy
         self._busy = True

@@ -13,7 +13,7 @@ from conv1x1_viz.arithmetic import conv1x1
 from conv1x1_viz.data import image_features, sample_image, seeded_kernel
 from conv1x1_viz.draw import ChannelMixingArtists, draw_channel_mixing, fixed_title
 from conv1x1_viz.draw.channel_mixing import _MIXING_STYLE
-from conv1x1_viz.draw.common import colour_bar
+from conv1x1_viz.draw.common import colour_bar, colour_bar_ticks
 from conv1x1_viz.explorers.controls import Whole
 from conv1x1_viz.explorers.page import PageExplorer, plural
 from conv1x1_viz.formulas import _signed, dot_formula, format_count, macs_formula, params_formula
@@ -222,15 +222,7 @@ class MixingExplorer(PageExplorer):
             np.zeros((1, 1)), cmap=_MIXING_STYLE["cmap"], norm=Normalize(-limit, limit)
         )
         bar = colour_bar(ax, image, label="weight")  # as draw_channel_mixing adds it
-        axis = bar.ax.yaxis
-        locs = [t for t in axis.get_majorticklocs() if -limit <= t <= limit]
-        return {
-            "limit": limit,
-            "ticks": [float(t) for t in locs],
-            "labels": list(axis.get_major_formatter().format_ticks(locs)),
-            "label": bar.ax.get_ylabel(),
-            "fontsize_pt": 7,
-        }
+        return {"limit": limit, **colour_bar_ticks(bar)}
 
     def limits(self, values: Mapping[str, Any]) -> dict[str, int]:
         """Highlight one of the outputs there are: ``output`` < ``filters``."""

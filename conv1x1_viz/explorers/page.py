@@ -29,6 +29,16 @@ sets controls the way they set themselves (a click on the picture), and
 ``touch.hover(over)`` says what the mouse is over (anything JSON-able, ``null`` for
 nothing); the page then redraws with ``readout(values, spec, over)`` and
 ``update(values, over)``. What the mouse is over stays in the page (MixingExplorer).
+
+A picture may also let the learner select something in it that is not a control, e.g.
+ReductionExplorer's map clicked after its 1×1 layer: ``touch.select(selection)`` sets
+:attr:`~PageExplorer.selection` (``null`` for nothing), which is synced, so that Python's
+readout and saved picture show it too. A selection is not a control: no slider shows it,
+no preset sets it, and the controls' limits do not move it; it is cleared as soon as the
+controls no longer allow it (:meth:`~PageExplorer.selectable`, written again as
+``selectable(values, selection, spec)`` in the kind's script), and stays cleared. The
+page then redraws with ``readout(values, spec, over, selection)`` and
+``update(values, over, selection)``.
 """
 
 from __future__ import annotations
@@ -80,7 +90,8 @@ def page_module(*scripts: str) -> str:
     parts = [(_SCRIPTS / "core.js").read_text(encoding="utf-8")]
     parts += [(_SCRIPTS / f"{name}.js").read_text(encoding="utf-8") for name in scripts]
     parts.append(
-        "export { KINDS, readoutLines, applyLimits, fmt, fixed };\nexport default { render };\n"
+        "export { KINDS, readoutLines, applyLimits, keptSelection, fmt, fixed };\n"
+        "export default { render };\n"
     )
     return "\n".join(parts)
 
@@ -139,6 +150,10 @@ class PageExplorer(anywidget.AnyWidget):
     spec : dict
         The declaration the page builds from: kind, DOM classes, controls, presets and
         the data of the picture (synced once).
+    selection : int or None
+        What the learner selected in the picture, if anything (synced; a kind says what
+        it may be with :meth:`selectable`, e.g. ReductionExplorer's map clicked). Cleared
+        when the controls no longer allow it.
     error : str
         The last error met while taking values from the page, shown there (synced).
     """
@@ -151,6 +166,7 @@ class PageExplorer(anywidget.AnyWidget):
     spec = traitlets.Dict().tag(sync=True)
     values = traitlets.Dict().tag(sync=True)
     wishes = traitlets.Dict().tag(sync=True)
+    selection = traitlets.Any(None, allow_none=True).tag(sync=True)
     error = traitlets.Unicode("").tag(sync=True)
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -191,6 +207,8 @@ class PageExplorer(anywidget.AnyWidget):
         }
         self.values = checked
         self.observe(self._from_page, names="values")
+        self.observe(self._keep_selection, names="values")
+        self.observe(self._selection_from_page, names="selection")
         # A cell run again replaces its output: the explorer it showed is closed, so that
         # re-running grows neither the kernel's widgets nor the page's.
         cell = _running_cell()
@@ -211,6 +229,20 @@ class PageExplorer(anywidget.AnyWidget):
                     )
         except ValueError as exc:  # the page offers only allowed values: say so if not
             self.error = f"{type(exc).__name__}: {exc}"
+
+    def _keep_selection(self, change: dict[str, Any]) -> None:
+        """Clear a selection that the new values no longer allow (the page does the same)."""
+        if not self.selectable(change["new"], self.selection):
+            self.selection = None
+
+    def _selection_from_page(self, change: dict[str, Any]) -> None:
+        """Clear a selection the values do not allow, and name it in :attr:`error`."""
+        if not self.selectable(self.values, change["new"]):
+            self.error = (
+                f"ValueError: selection cannot be {change['new']!r} when the controls are "
+                f"{self.values}"
+            )
+            self.selection = None
 
     def _checked(self, values: Mapping[str, Any]) -> dict[str, Any]:
         unknown = sorted(set(values) - set(self.controls))
@@ -248,6 +280,15 @@ class PageExplorer(anywidget.AnyWidget):
         """
         return {}
 
+    def selectable(self, values: Mapping[str, Any], selection: Any) -> bool:
+        """Whether ``selection`` can be shown at these control values.
+
+        Only ``None`` (nothing selected) here; a kind whose picture can be selected in
+        says what, and writes the same rule as ``selectable(values, selection, spec)`` in
+        its script.
+        """
+        return selection is None
+
     def fixed_sizes(self) -> dict[str, int]:
         """Sizes set when the explorer was made, not by a control, e.g. ``{"height": 28}``.
 
@@ -275,6 +316,17 @@ class PageExplorer(anywidget.AnyWidget):
         checked = self._checked(values)
         self.wishes = {**self.wishes, **checked}
         self.values = self._limited({**self.values, **checked})
+
+    def select(self, selection: Any) -> None:
+        """Select ``selection`` in the picture (``None`` clears it), as a click there does.
+
+        The selection stays until cleared, or until the controls no longer allow it.
+        """
+        if not self.selectable(self.values, selection):
+            raise ValueError(
+                f"selection cannot be {selection!r} when the controls are {self.values}"
+            )
+        self.selection = selection
 
     def apply_preset(self, label: str) -> None:
         """Set every control of the preset called ``label``."""

@@ -3,7 +3,8 @@
 :func:`mount` loads the explorer's ES module (the very string anywidget sends) from a blob
 URL and calls its ``render`` with a model of our own that holds the explorer's synced
 state: what any front end hands anywidget's modules. The page's module then answers every
-press by itself; ``window.c1x1Page.saved`` counts the values it sent towards the kernel.
+press by itself; ``window.c1x1Page.saved`` counts the values it sent towards the kernel
+(``window.c1x1Page.selections`` the selection sent with each).
 """
 
 from __future__ import annotations
@@ -12,21 +13,29 @@ MOUNT = """async ([source, state]) => {
   const url = URL.createObjectURL(new Blob([source], {type: 'text/javascript'}));
   const module = await import(url);
   const listeners = {};
-  const page = (window.c1x1Page = {module, state, saved: []});
+  const page = (window.c1x1Page = {module, state, saved: [], selections: []});
   const model = {
     get: (key) => state[key],
     set: (key, value) => { state[key] = value; },
-    save_changes: () => { page.saved.push(JSON.parse(JSON.stringify(state.values))); },
+    save_changes: () => {
+      page.saved.push(JSON.parse(JSON.stringify(state.values)));
+      page.selections.push(state.selection);
+    },
     on: (event, callback) => { (listeners[event] = listeners[event] || []).push(callback); },
     off: (event, callback) => {
       listeners[event] = (listeners[event] || []).filter((c) => c !== callback);
     },
   };
-  // What the kernel does when Python sets the values: the page hears a change.
-  page.fromKernel = (values) => {
+  // What the kernel does when Python sets the values (and the selection, when given):
+  // the page hears a change.
+  page.fromKernel = (values, selection) => {
     state.values = values;
     state.wishes = {...values};
     (listeners['change:values'] || []).forEach((c) => c());
+    if (selection !== undefined) {
+      state.selection = selection;
+      (listeners['change:selection'] || []).forEach((c) => c());
+    }
   };
   module.default.render({model, el: document.getElementById('host')});
 }"""
@@ -39,6 +48,7 @@ def mount(page, explorer) -> None:
         "spec": explorer.spec,
         "values": explorer.values,
         "wishes": explorer.wishes,
+        "selection": explorer.selection,
         "error": explorer.error,
     }
     page.evaluate(MOUNT, [explorer._esm, state])

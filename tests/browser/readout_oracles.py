@@ -76,9 +76,11 @@ def expected_mixing_readout(values: Values) -> list[list[str]]:
 
 
 def expected_reduction_readout(values: Values) -> list[list[str]]:
-    """ReductionExplorer: the 1×1 layer's parameters (with bias) and its MACs per image."""
+    """ReductionExplorer: the 1×1 layer's parameters (with biases unless the page states the
+    fixed size ``use_bias`` 0) and its MACs per image."""
     shape, n = _fixed_maps(values), int(values["filters"])
-    return [[_count(conv_params(1, shape[2], n)), _count(conv_macs(shape, n, 1))]]
+    bias = bool(int(values.get("use_bias", 1)))
+    return [[_count(conv_params(1, shape[2], n, use_bias=bias)), _count(conv_macs(shape, n, 1))]]
 
 
 def expected_reconstruction_readout(values: Values) -> list[list[str]]:

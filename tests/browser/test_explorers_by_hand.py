@@ -3,17 +3,19 @@
 A notebook made here shows one explorer of each kind, built with its defaults, so that
 the same explorer can be built again in this process and drawn from scratch. In Chromium:
 
-- each preset button is clicked, and the readout must name its case and show the counts
-  its oracle computes from the controls the page shows;
-- the ``filters`` slider (else the first slider) gets ten key presses in a burst, as a
+- each preset button of every explorer (drawn in the kernel or in the page) is clicked,
+  and the readout must name its case and show the counts its oracle computes from the
+  controls the page shows;
+- for each explorer drawn in the kernel, the ``filters`` slider (else the first slider)
+  gets ten key presses in a burst, as a
   held key sends them; the last picture painted must be the picture of an explorer drawn
   from scratch at the values the page shows, pixel for pixel within a stated tolerance,
   and the time from the last key press to that picture is reported (never asserted);
 - after a key press, the readout and the picture drawn ahead for the new stop must lie
-  over the readout (opaque, covering it, the same text) and exactly on the canvas;
-- the reduction explorer is clicked on a map: the sliders and the readout must follow
-  (the channel-mixing explorer, drawn in the page, is clicked and hovered in
-  ``test_page_explorers.py``).
+  over the readout (opaque, covering it, the same text) and exactly on the canvas.
+
+The explorers drawn in the page are clicked and hovered in ``test_page_explorers.py``
+(MixingExplorer's pixels and outputs, ReductionExplorer's maps).
 """
 
 from __future__ import annotations
@@ -21,14 +23,13 @@ from __future__ import annotations
 import base64
 import json
 
-import numpy as np
 import pytest
 from matplotlib.testing.compare import compare_images
 from playwright.sync_api import expect
 
 import conv1x1_viz.explorers as explorers_package
 from conv1x1_viz import contract
-from conv1x1_viz.explorers import Explorer
+from conv1x1_viz.explorers import Explorer, PageExplorer
 
 from .browser_setup import ARTIFACTS, SCREENSHOTS
 from .explorer_driver import (
@@ -53,11 +54,15 @@ from .notebook_ui import (
 from .page_checks import PageLog, page_problems
 from .readout_oracles import oracle_for
 
-CLASSES = [
+#: Every explorer, in the notebook; those drawn in the kernel get the key presses.
+KINDS = [
     cls
     for cls in (getattr(explorers_package, n) for n in explorers_package.__all__)
-    if isinstance(cls, type) and issubclass(cls, Explorer) and cls is not Explorer
+    if isinstance(cls, type)
+    and issubclass(cls, Explorer | PageExplorer)
+    and cls not in (Explorer, PageExplorer)
 ]
+CLASSES = [cls for cls in KINDS if issubclass(cls, Explorer)]
 NOTEBOOK = "_explorers_by_hand.ipynb"
 BURST = 10
 BURST_GAP_MS = 30  # about a held key's repeat rate
@@ -93,7 +98,7 @@ def burst_rows():
 @pytest.fixture(scope="module")
 def handled(lab, browser, browser_context_args):
     """The notebook, run, in a page of its own for this module's tests."""
-    (lab.root / NOTEBOOK).write_text(json.dumps(explorer_notebook(CLASSES)), encoding="utf-8")
+    (lab.root / NOTEBOOK).write_text(json.dumps(explorer_notebook(KINDS)), encoding="utf-8")
     context = browser.new_context(**browser_context_args)
     page = context.new_page()
     page.set_default_timeout(30_000)
@@ -126,7 +131,7 @@ def _scratch(cls, values: dict) -> Explorer:
     return fresh
 
 
-@pytest.mark.parametrize("cls", [c for c in CLASSES if c().presets], ids=lambda c: c.__name__)
+@pytest.mark.parametrize("cls", [c for c in KINDS if c().presets], ids=lambda c: c.__name__)
 def test_presets_set_the_controls_and_name_their_case(handled, cls):
     page = handled
     explorer = _explorer(page, cls)
@@ -232,39 +237,3 @@ def _shown_for_good(page, painted, url: str) -> float | None:
         elif start is None:
             start = when
     return start
-
-
-def _model(page, explorer, cls) -> Explorer:
-    """The explorer as the page shows it now, built here: where its parts are drawn."""
-    return _scratch(cls, read_explorer(page, explorer.element_handle()).values)
-
-
-def _page_position(figure_px_height: float, ax, x: float, y: float) -> dict:
-    """Where (x, y) in ``ax``'s data units is on the page's canvas (top-left origin)."""
-    px, py = ax.transData.transform((x, y))
-    return {"x": float(px), "y": float(figure_px_height - py)}
-
-
-def _to_click(page, cls) -> tuple:
-    """The page's explorer of ``cls`` once quiet, the same explorer built here, its canvas."""
-    explorer = _explorer(page, cls)
-    wait_kernel_quiet(page)
-    model = _model(page, explorer, cls)
-    canvas = explorer.locator(FIGURE + " canvas").last
-    canvas.scroll_into_view_if_needed()
-    wait_kernel_quiet(page)
-    return explorer, model, canvas
-
-
-def test_the_reduction_explorer_shows_the_weights_of_a_clicked_map(handled):
-    page = handled
-    explorer, model, canvas = _to_click(page, explorers_package.ReductionExplorer)
-    j = min(2, model.value("filters") - 1)  # a map the page shows
-    left, right, bottom, top = model.after_grid.map_extent(j)
-    centre = ((left + right) / 2, (bottom + top) / 2)
-    canvas.click(position=_page_position(model.fig.bbox.height, model.after_grid.ax, *centre))
-    top_map = int(np.argmax(np.abs(model.weights[:, j])))
-    expect(explorer.locator(READOUT).first).to_contain_text(
-        f"Map {j} after the 1×1 layer", timeout=10_000
-    )
-    expect(explorer.locator(READOUT).first).to_contain_text(f"for map {top_map}")

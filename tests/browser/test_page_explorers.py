@@ -784,3 +784,251 @@ def _reconstruction_x(explorer, k: float) -> float:
     left, _, right, _ = explorer.spec["data"]["curves_box"]
     low, high = explorer.spec["data"]["xlim"]
     return left + (k - low) / (high - low) * (right - left)
+
+
+# -- ReductionExplorer: maps before and after a 1×1 layer, a map selected by a click ---------
+
+
+def _reduction_cases():
+    """The default explorer, one without biases, and one whose grids hold 9 of many maps."""
+    from conv1x1_viz.explorers import ReductionExplorer
+
+    return [
+        ReductionExplorer(),
+        ReductionExplorer(use_bias=False, features=8, max_filters=16),
+        ReductionExplorer(features=512, max_maps=9, image_size=16),
+    ]
+
+
+def _selections(explorer, values):
+    """Every selection the values allow: none, and each map drawn after the 1×1 layer."""
+    return [None, *range(min(values["filters"], explorer.max_maps))]
+
+
+def test_the_readout_with_a_map_selected_equals_python_at_every_setting(page):
+    for explorer in _reduction_cases():
+        mount(page, explorer)
+        cases = [(v, j) for v in reachable(explorer) for j in _selections(explorer, v)]
+        in_page = page_call(
+            page,
+            """argument.cases.map(([v, j]) => module.readoutLines(argument.spec, v, null, j)
+              .map(([label, text]) => `${label}: ${text}`).join('\\n'))""",
+            {"spec": explorer.spec, "cases": cases},
+        )
+        for (values, j), shown in zip(cases, in_page, strict=True):
+            explorer.set(**values)
+            explorer.select(j)
+            assert shown == explorer.readout_texts()[1], (values, j)
+
+
+def _reduction_saved(explorer):
+    """The saved picture's texts (sorted), frames and maps drawn, in the SVG's pixels."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.colors import to_hex
+
+    fig = Figure()
+    FigureCanvasAgg(fig)
+    picture = explorer.draw_picture(fig)
+    fig.canvas.draw()
+    height = fig.bbox.height
+
+    def box(patch):  # [x, y, width, height], y down
+        x0, y0, x1, y1 = patch.get_window_extent().extents
+        return [x0, height - y1, x1 - x0, y1 - y0]
+
+    def ticks(grid):
+        bar = grid.colorbar.ax
+        pairs = zip(bar.get_yticks(), bar.get_yticklabels(), strict=True)
+        return [label.get_text() for loc, label in pairs if 0 <= loc <= grid.vmax]
+
+    texts = [picture.photo_title, *picture.weight_labels]
+    for grid in (picture.before, picture.after):
+        texts += [grid.title, grid.more_text]
+    shown = [t.get_text() for t in texts if t.get_visible()]
+    frames = [
+        [to_hex(f.get_edgecolor()), f.get_linewidth() * 100 / 72, *box(f)]
+        for f in picture.weight_frames
+        if f.get_visible()
+    ]
+    selected = [box(picture.selected_frame)] if picture.selected_frame.get_visible() else []
+    after = picture.after
+    maps = []
+    for i in range(after.n_drawn):
+        left, right, bottom, top = after.map_extent(i)
+        (x0, y0), (x1, y1) = after.ax.transData.transform([(left, bottom), (right, top)])
+        maps.append([x0, height - y1, x1 - x0, y1 - y0])
+    return {
+        "texts": sorted([*shown, *ticks(picture.before), *ticks(picture.after)]),
+        "frames": frames,
+        "selected": selected,
+        "maps": maps,
+    }
+
+
+REDUCTION_SHOWN = """() => {
+  const svg = document.querySelector('.c1x1-figure svg');
+  const shown = (el) => el.getAttribute('display') !== 'none';
+  const box = (el) => ['x', 'y', 'width', 'height'].map((a) => Number(el.getAttribute(a)));
+  return {
+    texts: [...svg.querySelectorAll('.c1x1-text')].filter(shown).map((t) => t.textContent).sort(),
+    frames: [...svg.querySelectorAll('.c1x1-weight-frame')].filter(shown).map((f) =>
+      [f.getAttribute('stroke'), Number(f.getAttribute('stroke-width')), ...box(f)]),
+    selected: [...svg.querySelectorAll('.c1x1-selected')].filter(shown).map(box),
+    maps: [...svg.querySelectorAll('.c1x1-map-after')].filter(shown).map(box),
+  };
+}"""
+
+
+def _same_picture(shown, saved, where):
+    """The page shows the saved picture's texts, frames and maps (to 0.01 px)."""
+    assert shown["texts"] == saved["texts"], where
+    assert [f[0] for f in shown["frames"]] == [f[0] for f in saved["frames"]], where
+    for key in ("frames", "selected", "maps"):
+        page_numbers = [row[1:] if key == "frames" else row for row in shown[key]]
+        saved_numbers = [row[1:] if key == "frames" else row for row in saved[key]]
+        assert len(page_numbers) == len(saved_numbers), (where, key)
+        if page_numbers:
+            np.testing.assert_allclose(page_numbers, saved_numbers, atol=0.01, err_msg=where)
+
+
+def test_the_reduction_picture_shows_the_saved_pictures_texts_frames_and_maps(page):
+    for explorer in _reduction_cases():
+        mount(page, explorer)
+        width, height = (f"{100 * size:.0f}" for size in explorer.figsize)
+        svg = page.locator(".c1x1-figure > svg")
+        assert (svg.get_attribute("width"), svg.get_attribute("height")) == (width, height)
+        for values in reachable(explorer):
+            selections = _selections(explorer, values)
+            for j in {selections[0], selections[-1], selections[len(selections) // 2]}:
+                explorer.set(**values)
+                explorer.select(j)
+                page.evaluate("([v, j]) => window.c1x1Page.fromKernel(v, j)", [values, j])
+                where = f"{explorer!r}, selection {j}"
+                _same_picture(page.evaluate(REDUCTION_SHOWN), _reduction_saved(explorer), where)
+                shown = page.locator(".c1x1-readout").inner_text().splitlines()
+                assert shown == explorer.readout_texts()[1].splitlines(), where
+        assert page.locator(".c1x1-errors").inner_text() == ""
+
+
+def _after_map_point(explorer, j):
+    """The centre of map ``j`` after the 1×1 layer, in the SVG's pixels (as saved)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    fig = Figure()
+    FigureCanvasAgg(fig)
+    n = explorer.values["filters"]
+    explorer.set(filters=explorer.controls["filters"].values()[-1])  # every map laid out
+    picture = explorer.draw_picture(fig)
+    explorer.set(filters=n)
+    fig.canvas.draw()
+    grid = picture.after
+    left, right, bottom, top = grid.layout.extents[j]
+    x, y = grid.ax.transData.transform(((left + right) / 2, (bottom + top) / 2))
+    return float(x), float(fig.bbox.height - y)
+
+
+def test_a_click_on_a_map_after_the_1x1_layer_selects_it_and_python_follows(page):
+    from conv1x1_viz.explorers import ReductionExplorer
+
+    explorer = ReductionExplorer(filters=16)
+    mount(page, explorer)
+
+    def state():
+        return page.evaluate("() => window.c1x1Page.state")
+
+    def click(j):
+        before = len(page.evaluate("() => window.c1x1Page.saved"))
+        page.mouse.click(*_svg_point(page, *_after_map_point(explorer, j)))
+        assert len(page.evaluate("() => window.c1x1Page.saved")) == before + 1  # synced
+        # What the kernel does with the page's message: the new selection, checked.
+        explorer.selection = state()["selection"]
+        assert explorer.error == ""
+
+    def readout():
+        return page.locator(".c1x1-readout").inner_text().splitlines()
+
+    top = page.locator(".c1x1-figure svg").bounding_box()["y"]
+    click(5)
+    assert state()["selection"] == explorer.selected == 5
+    assert "Map 5 after the 1×1 layer" in page.locator(".c1x1-readout").inner_text()
+    assert readout() == explorer.readout_texts()[1].splitlines()
+    # The readout keeps room for the line, so the picture does not move under the mouse.
+    assert page.locator(".c1x1-figure svg").bounding_box()["y"] == top
+    _same_picture(page.evaluate(REDUCTION_SHOWN), _reduction_saved(explorer), "after a click")
+    click(12)  # another map: selected instead
+    assert state()["selection"] == explorer.selected == 12
+    click(12)  # the same map again: cleared
+    assert state()["selection"] is None and explorer.selected is None
+    assert readout() == explorer.readout_texts()[1].splitlines()
+    # A click on the maps before the 1×1 layer, or where no map is drawn, selects nothing.
+    explorer.set(filters=8)
+    page.evaluate("(v) => window.c1x1Page.fromKernel(v)", explorer.values)
+    saved = len(page.evaluate("() => window.c1x1Page.saved"))
+    page.mouse.click(*_svg_point(page, 150, 80))  # map 1 before the 1×1 layer
+    page.mouse.click(*_svg_point(page, *_after_map_point(explorer, 12)))  # not drawn
+    assert len(page.evaluate("() => window.c1x1Page.saved")) == saved
+    assert state()["selection"] is None
+    # A preset that still draws the map selected keeps it.
+    explorer.set(filters=16)
+    page.evaluate("(v) => window.c1x1Page.fromKernel(v)", explorer.values)
+    click(6)
+    page.get_by_role("button", name="reduction: 8", exact=True).click()
+    assert state()["values"] == {"filters": 8} and state()["selection"] == 6
+    assert readout()[0] == "Case: reduction: 8: the tutorial's reduction, here a quarter of them"
+    # Fewer filters than the map selected: the page clears it with the values it sends.
+    slider = page.locator(f"{contract.selector(contract.slider_class('filters'))} input")
+    slider.focus()
+    page.keyboard.press("ArrowLeft")  # 8 → 4 filters
+    assert state()["values"] == {"filters": 4} and state()["selection"] is None
+    assert page.evaluate("() => window.c1x1Page.selections")[-1] is None
+    explorer.set(**state()["values"])
+    assert explorer.selected is None and readout() == explorer.readout_texts()[1].splitlines()
+    # A selection made in Python reaches the page.
+    explorer.select(2)
+    page.evaluate("([v, j]) => window.c1x1Page.fromKernel(v, j)", [explorer.values, 2])
+    assert readout() == explorer.readout_texts()[1].splitlines()
+    assert page.locator(".c1x1-selected:not([display])").count() == 1
+    assert page.locator(".c1x1-errors").inner_text() == ""
+
+
+def test_selections_in_the_page_follow_python_on_a_random_walk(page):
+    """Moves of the slider and clicks on maps: the page's rule (keptSelection) and
+    Python's (set, select) leave the same values and selection after every move."""
+    from conv1x1_viz.explorers import ReductionExplorer
+
+    explorer = ReductionExplorer()
+    mount(page, explorer)
+    rng = random.Random(5)
+    moves = []
+    for _ in range(300):
+        if rng.random() < 0.5:
+            update = {"filters": rng.choice(explorer.controls["filters"].values())}
+            explorer.set(**update)
+            move = ["change", update]
+        else:
+            j = rng.choice(_selections(explorer, explorer.values))
+            explorer.select(j)
+            move = ["select", j]
+        moves.append([*move, explorer.values, explorer.selected])
+    in_page = page_call(
+        page,
+        """(() => {
+          let values = {...argument.values}, wishes = {...values}, selection = null;
+          return argument.moves.map(([what, update]) => {
+            if (what === 'change') {
+              wishes = {...wishes, ...update};
+              values = module.applyLimits(argument.spec, {...values, ...update}, wishes).values;
+            } else {
+              selection = update;
+            }
+            selection = module.keptSelection(argument.spec, values, selection);
+            return [values, selection];
+          });
+        })()""",
+        {"spec": explorer.spec, "values": ReductionExplorer().values, "moves": moves},
+    )
+    cleared = 0
+    for i, ((what, update, values, selected), shown) in enumerate(zip(moves, in_page, strict=True)):
+        assert shown == [values, selected], f"move {i} ({what} {update})"
+        cleared += what == "change" and i and moves[i - 1][3] is not None and selected is None
+    assert cleared > 5  # the walk did drop selections

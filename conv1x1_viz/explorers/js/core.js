@@ -100,11 +100,23 @@ const currentPreset = (spec, values) =>
 
 // The readout's (label, text) lines, a preset's case first (Explorer.readout_lines).
 // `hover` is what the mouse is over in the picture, as the kind's picture reported it
-// (null when nothing is): a kind may write it out.
-const readoutLines = (spec, values, hover = null) => {
+// (null when nothing is), `selection` what the learner selected in it (null for
+// nothing, PageExplorer.selection): a kind may write them out.
+const readoutLines = (spec, values, hover = null, selection = null) => {
   const preset = currentPreset(spec, values);
-  const lines = KINDS[spec.kind].readout(values, spec, hover);
+  const lines = KINDS[spec.kind].readout(values, spec, hover, selection);
   return preset ? [['Case', `${preset.label}: ${preset.source}`], ...lines] : lines;
+};
+
+// -- what is selected in the picture ------------------------------------------------------
+
+// The selection the values keep (PageExplorer._keep_selection): itself if the kind's
+// selectable(values, selection, spec) allows it, else null. A kind that says nothing
+// allows only null.
+const keptSelection = (spec, values, selection) => {
+  if (selection === null || selection === undefined) return null;
+  const kind = KINDS[spec.kind];
+  return kind.selectable && kind.selectable(values, selection, spec) ? selection : null;
 };
 
 // -- SVG ------------------------------------------------------------------------------------
@@ -215,7 +227,9 @@ const STYLE = `
 .c1x1-page .c1x1-control { display: grid; grid-template-columns: 170px minmax(120px, 260px) 70px;
   align-items: center; gap: 8px; font-size: 13px; margin: 2px 0; }
 .c1x1-page label.c1x1-control:has(input[type=checkbox]) { display: flex; gap: 6px; }
-.c1x1-page .c1x1-readout { line-height: 1.6; margin: 6px 0; font-size: 13px; }
+.c1x1-page .c1x1-readout-box { display: grid; margin: 6px 0; }
+.c1x1-page .c1x1-readout-box > * { grid-area: 1 / 1; line-height: 1.6; font-size: 13px; }
+.c1x1-page .c1x1-readout-room { visibility: hidden; }
 .c1x1-page .c1x1-figure svg { display: block; max-width: 100%; height: auto; }
 .c1x1-page .c1x1-errors { color: var(--jp-error-color1, #b00); white-space: pre-wrap;
   font-family: monospace; font-size: 12px; }
@@ -260,24 +274,43 @@ function render({model, el}) {
     controls[c.key] = makeControl(c, (key, v) => change({[key]: v}));
     controlsBox.appendChild(controls[c.key].row);
   }
+  // The readout, and under it, unseen, the readout with what a touch may add (kind.room):
+  // they share one grid cell, as tall as the taller, so that the picture below never
+  // moves when the mouse is over something or a click selects it.
+  const readoutBox = document.createElement('div');
+  readoutBox.className = 'c1x1-readout-box';
   const readout = document.createElement('div');
   readout.className = 'c1x1-readout';
+  const room = document.createElement('div');
+  room.className = 'c1x1-readout-room';
+  room.setAttribute('aria-hidden', 'true');
+  readoutBox.append(readout, room);
   const figure = document.createElement('div');
   figure.className = 'c1x1-figure';
   const errors = document.createElement('div');
   errors.className = 'c1x1-errors';
-  root.append(style, ...(presetButtons.length ? [presets] : []), controlsBox, readout, figure, errors);
+  root.append(style, ...(presetButtons.length ? [presets] : []), controlsBox, readoutBox, figure,
+    errors);
   el.appendChild(root);
   // The picture may be touched: `change` sets controls as they do (a click), `hover`
   // reports what the mouse is over, which the readout and the picture then show (never
-  // synced: the mouse is the page's own).
+  // synced: the mouse is the page's own), `select` selects something in the picture
+  // (null clears it): drawn, then synced, so that Python's readout and saved picture
+  // show it too.
   let hover = null;
+  let selection = keptSelection(spec, values, model.get('selection'));
   const touch = {
     change: (update) => change(update),
     hover: (over) => {
       if (JSON.stringify(over) === JSON.stringify(hover)) return;
       hover = over;
       draw();
+    },
+    select: (selected) => {
+      selection = keptSelection(spec, values, selected);
+      draw();
+      model.set('selection', selection);
+      model.save_changes();
     },
   };
   const picture = kind.picture(figure, spec, touch);
@@ -293,36 +326,42 @@ function render({model, el}) {
       for (const c of spec.controls) controls[c.key].set(values[c.key], allowed[c.key]);
       const preset = currentPreset(spec, values);
       for (const [p, b] of presetButtons) b.setAttribute('aria-pressed', String(p === preset));
-      // A kind whose readout writes out what the mouse is over keeps room for those
-      // lines (kind.hoverLines), so that the picture under it never moves with the mouse.
-      const room = kind.hoverLines ? readoutLines(spec, values).length + kind.hoverLines : 0;
-      readout.style.minHeight = room ? `${1.6 * room}em` : '';
-      readout.replaceChildren(...readoutLines(spec, values, hover).map(([label, text]) => {
+      const rows = (lines) => lines.map(([label, text]) => {
         const row = document.createElement('div');
         const b = document.createElement('b');
         b.textContent = label;
         row.append(b, `: ${text}`);
         return row;
-      }));
-      picture.update(values, hover);
+      });
+      readout.replaceChildren(...rows(readoutLines(spec, values, hover, selection)));
+      // A kind whose readout writes out what the mouse is over or has selected keeps room
+      // for it: kind.room(values, spec) gives the longest of those, {hover, selection}.
+      const most = kind.room ? kind.room(values, spec) : null;
+      room.replaceChildren(...(most ? rows(readoutLines(spec, values, most.hover ?? null,
+        most.selection ?? null)) : []));
+      picture.update(values, hover, selection);
     } catch (err) {
       showError('drawing', err);
     }
   };
   // A press: drawn now, then the kernel is told (it never holds the page up). The keys
-  // of `update` are the learner's wishes; the limits then set the controls they limit.
+  // of `update` are the learner's wishes; the limits then set the controls they limit,
+  // and a selection the new values do not keep is cleared.
   const change = (update) => {
     wishes = {...wishes, ...update};
     ({values, allowed} = applyLimits(spec, {...values, ...update}, wishes));
+    selection = keptSelection(spec, values, selection);
     draw();
     model.set('values', values);
     model.set('wishes', wishes);
+    model.set('selection', selection);
     model.save_changes();
   };
   const fromKernel = () => {
     values = {...model.get('values')};
     wishes = {...model.get('wishes')};
     allowed = applyLimits(spec, values, wishes).allowed;
+    selection = keptSelection(spec, values, model.get('selection'));
     draw();
   };
   const kernelError = () => {
@@ -331,12 +370,14 @@ function render({model, el}) {
   };
   model.on('change:values', fromKernel);
   model.on('change:wishes', fromKernel);
+  model.on('change:selection', fromKernel);
   model.on('change:error', kernelError);
   draw();
   kernelError();
   return () => {
     model.off('change:values', fromKernel);
     model.off('change:wishes', fromKernel);
+    model.off('change:selection', fromKernel);
     model.off('change:error', kernelError);
   };
 }

@@ -86,7 +86,8 @@ KINDS['mixing-explorer'] = {
   },
 
   limits: (v) => ({output: v.filters - 1}),
-  hoverLines: 1,  // the term under the mouse
+  // Room in the readout for a term under the mouse (any: they are written alike).
+  room: (v) => ({hover: {term: [0, v.output]}}),
 
   // The products behind output j, channel by channel, then their sum (product_rows).
   products(v, spec, j) {
