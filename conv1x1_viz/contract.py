@@ -4,9 +4,7 @@ An explorer's root element has :data:`EXPLORER` and the class of its kind
 (:func:`kind_class`, e.g. ``c1x1-param-explorer``); each control has
 :func:`slider_class` of its key (``c1x1-slider-filters``); the box of the controls
 :data:`CONTROLS`, the text readout :data:`READOUT`, the figure :data:`FIGURE` and the
-``Output`` that shows errors raised while updating :data:`ERRORS`; the pictures and the
-readouts drawn ahead, over the figure and the readout, :data:`FRAMES` and
-:data:`READOUT_CARDS`. Sizes fixed when the
+box that shows an error in values from the page :data:`ERRORS`. Sizes fixed when the
 explorer was made, which its counts depend on, are classes too (:func:`fixed_class`,
 ``c1x1-fixed-height-28``), so that a browser test can compute the counts the page must
 show from the page alone (:func:`parse_fixed_sizes`).
@@ -38,14 +36,11 @@ __all__ = [
     "EXPLORER",
     "FIGURE",
     "FIXED_SIZE_CLASS",
-    "FRAMES",
     "KIND_CLASS",
     "PREFIX",
     "PRESET",
     "PRESETS",
     "READOUT",
-    "READOUT_CARD",
-    "READOUT_CARDS",
     "SLIDER_CLASS",
     "SLIDER_PREFIX",
     "fixed_class",
@@ -66,16 +61,10 @@ EXPLORER = PREFIX + "explorer"
 CONTROLS = PREFIX + "controls"
 #: The text readout (counts, formulas with the numbers plugged in).
 READOUT = PREFIX + "readout"
-#: The readouts drawn ahead with the pictures, over the readout, and each one's card.
-READOUT_CARDS = PREFIX + "readout-cards"
-READOUT_CARD = PREFIX + "readout-card"
-#: The ``Output`` where an error raised while updating is shown.
+#: Where an error in values from the page is shown.
 ERRORS = PREFIX + "errors"
-#: The figure: an ipympl canvas (or an image), and the pictures drawn ahead laid over it.
+#: The picture the page draws (an SVG).
 FIGURE = PREFIX + "figure"
-#: The pictures drawn ahead of the sliders, over the figure
-#: (:mod:`conv1x1_viz.explorers.frames`).
-FRAMES = PREFIX + "frames"
 #: The row of preset buttons, and each button in it (its text is the preset's label).
 PRESETS = PREFIX + "presets"
 PRESET = PREFIX + "preset"

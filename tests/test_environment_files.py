@@ -20,7 +20,7 @@ EXTRAS = PROJECT["optional-dependencies"]
 LOCK = {canonicalize_name(n): v for n, v in tasks.locked_versions(tasks.LOCK).items()}
 # What a learner and an instructor need on Binder, by name.
 BINDER_MUST_HAVE = [
-    "jupyterlab", "ipywidgets", "ipympl", "ipykernel", "matplotlib", "numpy", "tensorflow",
+    "jupyterlab", "ipywidgets", "anywidget", "ipykernel", "matplotlib", "numpy", "tensorflow",
     "keras", "nbval", "pytest",
 ]  # fmt: skip
 # What only contributors and the browser tests use.

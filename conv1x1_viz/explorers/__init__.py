@@ -1,16 +1,12 @@
 """Live explorers: controls that move the drawings and rewrite the counts as they move.
 
 Import this package explicitly (``from conv1x1_viz.explorers import ParamExplorer``): it
-brings in matplotlib and ipywidgets, which ``import conv1x1_viz`` does not load up front
+brings in matplotlib and anywidget, which ``import conv1x1_viz`` does not load up front
 (the package also resolves ``conv1x1_viz.ParamExplorer`` lazily).
 
-One module an explorer. They are moving into the page one at a time (issue "Explorers that
-live in the page"): :class:`ParamExplorer`, :class:`MixingExplorer`,
-:class:`ReductionExplorer`, :class:`BottleneckExplorer` and :class:`SeparableExplorer` are
-drawn in the page (:class:`~conv1x1_viz.explorers.page.PageExplorer`, an anywidget: every
-press, click and hover drawn by the page, no kernel needed), :class:`ReconstructionExplorer`
-still draws in the kernel on :class:`~conv1x1_viz.explorers.base.Explorer`. All declare
-their controls through
+One module an explorer, each drawn in the page
+(:class:`~conv1x1_viz.explorers.page.PageExplorer`, an anywidget: every press, click and
+hover drawn by the page, no kernel needed), each declaring its controls through
 :mod:`~conv1x1_viz.explorers.controls`:
 
 - :class:`ParamExplorer`: parameters and multiply-accumulates of one layer;
@@ -19,13 +15,8 @@ their controls through
 - :class:`BottleneckExplorer`: a direct k×k layer against a 1×1 reduction first;
 - :class:`ReconstructionExplorer`: how much a 1×1 layer to k maps can keep;
 - :class:`SeparableExplorer`: standard, grouped and depthwise separable layers.
-
-Those drawn in the kernel draw the pictures their sliders would show ahead, for the page
-to switch to as they move (:mod:`~conv1x1_viz.explorers.frames`,
-:mod:`~conv1x1_viz.explorers.ahead`).
 """
 
-from conv1x1_viz.explorers.base import Explorer
 from conv1x1_viz.explorers.bottleneck import BottleneckExplorer
 from conv1x1_viz.explorers.controls import DEPTHS, KERNELS, Choice, Preset, Toggle, Whole
 from conv1x1_viz.explorers.mixing import MixingExplorer
@@ -40,7 +31,6 @@ __all__ = [
     "KERNELS",
     "BottleneckExplorer",
     "Choice",
-    "Explorer",
     "MixingExplorer",
     "PageExplorer",
     "ParamExplorer",

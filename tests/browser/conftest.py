@@ -37,7 +37,7 @@ from .browser_setup import (
     notebook_dir,
     skip_or_fail,
 )
-from .explorer_driver import TIMING_LOG, latency_table
+from .explorer_driver import latency_table
 from .js_loader import install
 from .lab_server import new_lab_server
 from .page_checks import PageLog
@@ -99,20 +99,13 @@ def browser_context_args(browser_context_args):
 
 @pytest.fixture(scope="session")
 def lab(browser, tmp_path_factory):
-    """A running JupyterLab serving a temporary copy of the notebooks (if there are any).
-
-    Its kernels log the wall-clock times of every explorer picture (``TIMING_LOG``), which
-    the latency report splits a key press's time with.
-    """
-    base = tmp_path_factory.mktemp("jupyterlab")
-    os.environ[TIMING_LOG] = str(base / "explorer-timings.jsonl")
-    server = new_lab_server(base)
+    """A running JupyterLab serving a temporary copy of the notebooks (if there are any)."""
+    server = new_lab_server(tmp_path_factory.mktemp("jupyterlab"))
     try:
         server.start(notebook_dir())
         yield server
     finally:
         server.stop()
-        os.environ.pop(TIMING_LOG, None)
 
 
 @pytest.fixture(scope="session")

@@ -3,16 +3,13 @@
 After each key press or click the values the page shows are read back (``js/explorer.js``
 gives the controls and the explorer's raw class list; ``conv1x1_viz.contract`` parses them)
 and the readout must show the counts its kind's oracle (``readout_oracles``) computes from
-them. The time from the key press to the readout's change is measured in the page with
-``performance.now()`` and reported (:func:`latency_table`); it never passes or fails a test.
-The kernel logs when each picture's update began and when the picture left
-(``TIMING_LOG``), which splits that time into the trip to the kernel, the kernel's work
-and the trip back (:func:`kernel_times`).
+them. The times from the key press to the readout's change and to the picture's, the
+next frame painted after its SVG changed, are measured in the page with
+``performance.now()`` and reported (:func:`latency_table`); they never pass or fail a test.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import statistics
@@ -22,7 +19,6 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from conv1x1_viz import contract
-from conv1x1_viz.explorers.base import TIMING_LOG
 
 from .js_loader import call, wait_for
 from .notebook_ui import wait_kernel_quiet
@@ -38,13 +34,11 @@ EXPLORER = contract.selector(contract.EXPLORER)
 EXPLORERS = ".jp-NotebookPanel:not(.lm-mod-hidden) " + EXPLORER
 READOUT = contract.selector(contract.READOUT)
 FIGURE = contract.selector(contract.FIGURE)
-READOUT_CARDS = contract.selector(contract.READOUT_CARDS)
 STATE_SELECTORS = {"explorer": EXPLORER, "readout": READOUT, "sliderPrefix": contract.SLIDER_PREFIX}
 
 
-#: What takes the keyboard in a slider: ipywidgets' handle, or the range input of an
-#: explorer drawn in the page.
-SLIDER_HANDLE = ".noUi-handle, input[type=range]"
+#: What takes the keyboard in a slider: the range input the page draws.
+SLIDER_HANDLE = "input[type=range]"
 
 
 def control_selector(key: str) -> str:
@@ -145,14 +139,7 @@ def check_readout(where: str, oracle: Oracle, view: ExplorerView, action: str) -
 
 @dataclass
 class SliderTiming:
-    """Latencies (ms) from key press to updated readout and to the new picture painted.
-
-    ``arrivals`` holds, per press, the time from the picture's message reaching ipympl to
-    its being painted: what decoding and drawing it in the page cost. ``kernel`` holds the
-    kernel's side of each press (:func:`kernel_times`), where its log has it: presses whose
-    picture the kernel drew. ``ahead`` says, per press, whether the picture was one drawn
-    ahead, which the page switched to by itself.
-    """
+    """Latencies (ms) from key press to updated readout and to the new picture painted."""
 
     notebook: str
     explorer: str
@@ -160,10 +147,6 @@ class SliderTiming:
     latencies: list[float]
     values: list[int]
     pictures: list[float]
-    arrivals: list[float]
-    kernel: list[dict[str, float]]
-    ahead: list[bool]
-    in_page: bool = False  # the explorer is drawn in the page (no kernel on a press)
 
     @property
     def median(self) -> float:
@@ -197,15 +180,16 @@ def drive_slider(
 ) -> SliderTiming:
     """Press arrow keys on slider *key* of *explorer*; check the readout and time each update.
 
-    The handle gets keyboard focus and receives ArrowRight (ArrowLeft from the maximum on,
-    ArrowRight again from the minimum). Before each press the kernel is left to finish
-    (redraws included), so each timing is one press from a quiet page. After the press the
-    slider values are read back from the page, and the readout must come to show the exact
-    numbers the oracle of the explorer's kind computes from them; an explorer of a kind
-    without an oracle fails. The latency is measured inside the page, from the ``keydown``
-    event to the first change of the readout's text as shown (a readout drawn ahead may
-    cover the kernel's) that shows the expected numbers. With *wait_kernel* false nothing waits
-    for the kernel: an explorer drawn in the page must answer with the kernel busy or gone.
+    The range input gets keyboard focus and receives ArrowRight (ArrowLeft from the maximum
+    on, ArrowRight again from the minimum). With *wait_kernel*, the kernel is left to
+    finish before each press (it hears every value), so each timing is one press from a
+    quiet page; with *wait_kernel* false nothing waits for the kernel, which may be busy or
+    gone. After the press the slider values are read back from the page, and the readout
+    must come to show the exact numbers the oracle of the explorer's kind computes from
+    them; an explorer of a kind without an oracle fails. The latencies are measured inside
+    the page, from the ``keydown`` event to the first change of the readout's text that
+    shows the expected numbers, and to the end of the first frame painted after the
+    picture changed.
     """
     where = f"{notebook} {label}"
     explorer_el = explorer.element_handle()
@@ -214,12 +198,9 @@ def drive_slider(
     # No figure: the readout is still checked first, then the missing picture fails.
     figures = explorer.locator(FIGURE)
     figure = figures.first.element_handle() if figures.count() else None
-    call(page, "observeReadout", readout.element_handle(), figure, READOUT_CARDS)
+    call(page, "observeReadout", readout.element_handle(), figure)
     latencies: list[float] = []
     pictures: list[float] = []
-    arrivals: list[float] = []
-    kernel: list[dict[str, float]] = []
-    ahead: list[bool] = []
     seen_values: list[int] = []
     direction = "ArrowRight"
     for press in range(presses):
@@ -234,7 +215,6 @@ def drive_slider(
         handle.focus()
         call(page, "resetTiming")
         page.keyboard.press(direction)
-        # The slider moves in the page at once; the readout follows once the kernel answered.
         view = await_readout(page, explorer_el, key, before, readout_timeout_s, wait_kernel)
         if view.values[key] == before.values[key]:
             raise AssertionError(
@@ -255,65 +235,12 @@ def drive_slider(
             raise AssertionError(
                 f"{where}: could not time press {press + 1} on {key}: no readout shown after "
                 f"the key showed {expected}; shown (ms after the key, text): {shown}; "
-                f"the kernel's readout: {view.readout!r}; shown now: "
-                f"{call(page, 'shownReadout', readout.element_handle(), READOUT_CARDS)!r}"
+                f"the readout now: {view.readout!r}"
             )
         latencies.append(hits[0] - timing["key"])
         painted = await_picture(page, where, f"press {press + 1} on {key}", kernel=wait_kernel)
         pictures.append(painted["images"][0] - painted["key"])
-        ahead.append(painted["images"][0] in painted["frames"])
-        # A picture drawn ahead arrives when the page switches to it; one drawn in the page,
-        # when it is drawn (no message); else with ipympl's message.
-        arrived = (
-            painted["switches"]
-            if ahead[-1]
-            else painted["images"][:1]
-            if painted["inPage"]
-            else painted["messages"]
-        )
-        arrivals.append(painted["images"][0] - arrived[0])
-        # An explorer drawn in the page has no kernel side to a press.
-        times = None if ahead[-1] or painted["inPage"] else kernel_times(painted)
-        if times:
-            kernel.append(times)
-    return SliderTiming(
-        notebook,
-        label,
-        key,
-        latencies,
-        seen_values,
-        pictures,
-        arrivals,
-        kernel,
-        ahead,
-        in_page=bool(painted["inPage"]) if presses else False,
-    )
-
-
-def kernel_times(timing: dict) -> dict[str, float] | None:
-    """Split the time from the last key press to its picture's message reaching the page.
-
-    Reads the first picture the kernel logged (``TIMING_LOG``, wall-clock times) after the
-    key press (the page's ``performance.timeOrigin`` plus its time) and returns, in ms:
-    ``to_kernel``, from the key press to the explorer's update starting in the kernel;
-    ``in_kernel``, from then until the picture was sent (readout, artists, drawing,
-    encoding); ``to_page``, from then until ipympl in the page had the picture's message.
-    ``None`` when there is no log or no entry for this press.
-    """
-    path = os.environ.get(TIMING_LOG)
-    if not path or not os.path.exists(path):
-        return None
-    key = timing["origin"] + timing["key"]
-    with open(path, encoding="utf-8") as log:
-        # The page's clock and the kernel's may differ by a millisecond or so; the previous
-        # press was answered long before this one.
-        stamps = [json.loads(line) for line in log if line.strip()]
-    after = [s for s in stamps if 1000 * s["received"] >= key - 5]
-    if not after:
-        return None
-    received, sent = 1000 * after[0]["received"], 1000 * after[0]["sent"]
-    message = timing["origin"] + timing["messages"][0]
-    return {"to_kernel": received - key, "in_kernel": sent - received, "to_page": message - sent}
+    return SliderTiming(notebook, label, key, latencies, seen_values, pictures)
 
 
 def await_picture(
@@ -330,11 +257,6 @@ def await_picture(
         raise AssertionError(f"{where}: no new picture after {action}") from None
     timing = call(page, "timing")
     timing["images"] = [t for t in timing["images"] if t >= timing["key"]]
-    timing["frames"] = [t for t in timing["frames"] if t >= timing["key"]]
-    timing["switches"] = [t for t in timing["switches"] if t >= timing["key"]]
-    timing["messages"] = [t for t in timing["messages"] if t >= timing["key"]] or [
-        timing["images"][0]
-    ]
     return timing
 
 
@@ -376,40 +298,21 @@ def latency_table(rows: list[SliderTiming]) -> str:
         "Key press → updated readout and → new picture, measured in Chromium. Reported only:",
         "timings depend on the machine and its load, and no test passes or fails on them.",
         "JupyterLab runs at its default notebook windowing, in a 1024-px window.",
-        "Each press is made on a quiet kernel. All times are taken with performance.now() in",
-        "the page, from the keydown event: to the first change of the readout as shown (the",
-        "kernel's, or a readout drawn ahead over it) that shows the expected counts (computed",
-        "with conv1x1_viz.conv_params and conv_macs from the slider values and fixed sizes",
-        "read in the page), taken when the page changed it, before the paint (a readout drawn",
-        "ahead is painted in the frame that shows its picture); and to the first new",
-        "picture: painted on the explorer's canvas, or a picture drawn ahead shown by the",
-        "page. 'drawn ahead' counts the presses answered by a picture drawn ahead, which",
-        "the page switched to",
-        "without the kernel; that picture counts once the page painted the frame after the",
-        "switch. 'in page' is the time from the picture's data reaching the page (ipympl's",
-        "message), or from the switch, to the paint. For the presses whose picture the",
-        "kernel drew, its log of when each update began and when its picture left splits",
-        "the rest: 'to kernel' (key press to the update starting: the slider's message",
-        "through the page, the server and the kernel's queue), 'in kernel' (readout,",
-        "artists, drawing, encoding, sending) and 'to page' (the picture's message back",
-        "through the server to ipympl). Medians of each; '–' where no press had one.",
+        "All times are taken with performance.now() in the page, from the keydown event: to",
+        "the first change of the readout that shows the expected counts (computed with",
+        "conv1x1_viz.conv_params and conv_macs from the slider values and fixed sizes read in",
+        "the page), and to the end of the first frame painted after the picture changed.",
         load_note(),
         "",
         "| notebook | explorer | slider | presses | readout median (ms) | readout max (ms) "
-        "| picture median (ms) | picture max (ms) | drawn ahead | to kernel | in kernel "
-        "| to page | in page |",
-        "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| picture median (ms) | picture max (ms) |",
+        "|---|---|---|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
-        split = [
-            f"{statistics.median(t[part] for t in r.kernel):.1f}" if r.kernel else "–"
-            for part in ("to_kernel", "in_kernel", "to_page")
-        ]
         lines.append(
             f"| {r.notebook} | {r.explorer} | {r.slider} | {len(r.latencies)} "
             f"| {r.median:.1f} | {r.worst:.1f} | {statistics.median(r.pictures):.1f} "
-            f"| {max(r.pictures):.1f} | {sum(r.ahead)} of {len(r.ahead)} | {' | '.join(split)} "
-            f"| {statistics.median(r.arrivals):.1f} |"
+            f"| {max(r.pictures):.1f} |"
         )
     lines += ["", *picture_quantiles(rows)]
     return "\n".join(lines) + "\n"
@@ -421,15 +324,11 @@ def _p90(values: list[float]) -> float:
 
 
 def picture_quantiles(rows: list[SliderTiming]) -> list[str]:
-    """Key press → new picture over every press of the session: median, p90 and worst, for
-    the explorers drawn in the page and for those drawn in the kernel."""
-    lines = []
-    for label, in_page in (("drawn in the page", True), ("drawn in the kernel", False)):
-        times = [t for r in rows if r.in_page == in_page for t in r.pictures]
-        if times:
-            lines.append(
-                f"Key press → picture, explorers {label}: {len(times)} presses, median "
-                f"{statistics.median(times):.1f} ms, p90 {_p90(times):.1f} ms, "
-                f"max {max(times):.1f} ms."
-            )
-    return lines
+    """Key press → new picture over every press of the session: median, p90 and worst."""
+    times = [t for r in rows for t in r.pictures]
+    if not times:
+        return []
+    return [
+        f"Key press → picture: {len(times)} presses, median {statistics.median(times):.1f} ms, "
+        f"p90 {_p90(times):.1f} ms, max {max(times):.1f} ms."
+    ]

@@ -25,10 +25,9 @@ ACCEPT_DIALOG = ".jp-Dialog .jp-Dialog-button.jp-mod-accept"
 def explorer_notebook(classes) -> dict:
     """A notebook, not run, that shows one explorer of each of *classes* with its defaults.
 
-    ipympl's backend is on for the explorers still drawn in the kernel; those drawn in the
-    page need none. nbformat 4 JSON, for the Python 3 kernel.
+    nbformat 4 JSON, for the Python 3 kernel.
     """
-    cells = ["%matplotlib widget\nfrom conv1x1_viz import explorers"]
+    cells = ["from conv1x1_viz import explorers"]
     cells += [f"explorers.{cls.__name__}()" for cls in classes]
     return {
         "cells": [
@@ -118,7 +117,7 @@ def run_all_cells(page, timeout_s: float = 240) -> dict:
 
 
 def wait_widgets_settled(page, timeout_s: float = 20) -> list[str]:
-    """Wait until no widget is loading, every ipympl figure drew and every image loaded.
+    """Wait until no widget is loading and every image loaded.
 
     Returns what was still pending at the timeout (the page checks report it), else ``[]``.
     """

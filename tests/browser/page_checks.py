@@ -30,7 +30,7 @@ NEWS_TOAST = ".jp-toast-message, .Toastify__toast"
 
 # Console errors a healthy page may log; anything else logged with console.error fails the
 # notebook. With the settings of lab_server.py (no news, no update check, read-only extension
-# manager) a clean run of JupyterLab 4.6 + ipywidgets 8 + ipympl logs no console error at all,
+# manager) a clean run of JupyterLab 4.6 + ipywidgets 8 + anywidget logs no console error at all,
 # so the list is one narrow entry: a request that left the machine (not to our 127.0.0.1 server) and
 # failed at the network level (offline CI, DNS blocked). The course must not depend on the
 # internet, and whatever such a request was for is checked by the rest of the page checks
@@ -51,7 +51,7 @@ class CellExpectation:
 
     index: int
     images: int = 0  # static images (inline matplotlib, PNG/SVG displays)
-    widgets: int = 0  # widget views (explorers, ipympl canvases)
+    widgets: int = 0  # widget views (the explorers)
 
 
 def saved_expectations(path: Path) -> list[CellExpectation]:
@@ -129,8 +129,8 @@ def page_problems(page, log: PageLog, expected: list[CellExpectation] | None = N
     """List everything wrong with the open notebook as a learner would see it.
 
     Problems: error outputs, tracebacks on stderr, widgets that failed to display or never
-    loaded, messages in an explorer's error area, code cells that did not run, ipympl figures
-    that stayed blank, images that did not load, figures or widgets the saved notebook had but
+    loaded, messages in an explorer's error area, code cells that did not run, images that did
+    not load, figures or widgets the saved notebook had but
     the page lacks, uncaught page errors and console errors not in ``ALLOWED_CONSOLE_ERRORS``.
     """
     cells = call(page, "pageReport", PAGE_SELECTORS)
@@ -166,9 +166,6 @@ def page_problems(page, log: PageLog, expected: list[CellExpectation] | None = N
                 problems.append(f"{where}: picture in the text did not load: {img['src']}")
         for t in c["mathErrors"]:
             problems.append(f"{where}: formula does not typeset: {_short(t)}")
-        for i, fig in enumerate(c["figures"]):
-            if not fig["drawn"]:
-                problems.append(f"{where}: interactive figure {i} is blank")
     by_index = {c["index"]: c for c in cells}
     for exp in expected or []:
         c = by_index.get(exp.index)

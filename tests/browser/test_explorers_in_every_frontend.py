@@ -3,12 +3,10 @@
 A notebook made here shows one explorer of each kind, built with its defaults. In each
 front end it is run from the menus, the page is checked (:func:`page_checks.page_problems`)
 and every explorer's ``filters`` and ``in_channels`` sliders and bias check box are driven
-with the readout checked against its oracle, as the notebook tests do (in Notebook 7, the
-explorers drawn in the page: see the test). Then the explorers
-drawn in the page are driven again with the kernel busy in another request
-(``time.sleep``) and with the kernel shut down: they must keep answering, readout and
-picture, since the page draws them. Their timings go to the latency report (never
-asserted).
+with the readout checked against its oracle, as the notebook tests do. Then the explorers
+are driven again with the kernel busy in another request (``time.sleep``) and with the
+kernel shut down: they must keep answering, readout and picture, since the page draws
+them. Their timings go to the latency report (never asserted).
 """
 
 from __future__ import annotations
@@ -20,7 +18,7 @@ import pytest
 
 import conv1x1_viz.explorers as explorers_package
 from conv1x1_viz import contract
-from conv1x1_viz.explorers import Explorer, PageExplorer
+from conv1x1_viz.explorers import PageExplorer
 
 from .browser_setup import SCREENSHOTS
 from .explorer_driver import (
@@ -45,9 +43,7 @@ NOTEBOOK = "_every_explorer.ipynb"
 CLASSES = [
     cls
     for cls in (getattr(explorers_package, n) for n in explorers_package.__all__)
-    if isinstance(cls, type)
-    and issubclass(cls, Explorer | PageExplorer)
-    and cls not in (Explorer, PageExplorer)
+    if isinstance(cls, type) and issubclass(cls, PageExplorer) and cls is not PageExplorer
 ]
 BUSY_SECONDS = 20
 # What Notebook 7.6 itself reports on any notebook page here, explorers or not (seen on an
@@ -156,12 +152,7 @@ def test_every_explorer_answers_in_every_frontend(frontend, lab, lab_page, laten
     problems = _not_notebook7s_own(page_problems(page, log).problems, frontend)
     assert not problems, f"{frontend}: {problems}"
     name = f"{NOTEBOOK} ({frontend})"
-    in_page = [cls for cls in CLASSES if issubclass(cls, PageExplorer)]
-    # In Notebook 7 a key on ipywidgets' slider handle is lost when the notebook takes the
-    # focus back as it activates; the explorers drawn in the page handle their keys
-    # themselves. Those still drawn in the kernel are driven in JupyterLab only, until
-    # they move into the page too.
-    for cls in CLASSES if frontend == "lab" else in_page:
+    for cls in CLASSES:
         explorer = page.locator(f"{EXPLORERS}.{contract.kind_class(cls.kind)}").first
         label = f"{cls.kind}"
         try:
@@ -177,10 +168,10 @@ def test_every_explorer_answers_in_every_frontend(frontend, lab, lab_page, laten
     print(f"{frontend}: re-running a ParamExplorer cell {RERUNS} times: (models, kernel RSS KiB,"
           f" explorers in the page) after each run: {counts}")  # fmt: skip
     assert len({(models, shown) for models, _, shown in counts}) == 1, counts
-    # The explorers drawn in the page need no kernel to answer.
+    # The explorers need no kernel to answer.
     for action in ("busy", "shutdown"):
         _kernel(page, action)
-        for cls in in_page:
+        for cls in CLASSES:
             explorer = page.locator(f"{EXPLORERS}.{contract.kind_class(cls.kind)}").first
             _drive(page, f"{name}, kernel {action}", cls.kind, explorer, latency_rows, False)
     # With the kernel gone, the widget manager says it could not send the new values.

@@ -17,7 +17,7 @@ from conv1x1_viz import explorers as explorers_module  # where the explorers liv
 from . import test_notebooks_in_jupyterlab as browser_tests
 from .broken_notebook import BROKEN_CELLS, ONE_PIXEL_PNG, broken_notebook
 from .browser_setup import chromium_executable, notebook_dir, notebook_params
-from .explorer_driver import DRIVEN_SLIDERS, TIMING_LOG, kernel_times
+from .explorer_driver import DRIVEN_SLIDERS
 from .page_checks import CellExpectation, saved_expectations
 from .readout_oracles import (
     EXPECTED_READOUT,
@@ -31,20 +31,17 @@ from .readout_oracles import (
 
 def explorer_classes() -> list[type]:
     """Every explorer the package exports (``__all__``): each must have an oracle."""
-    base = explorers_module.Explorer
+    base = explorers_module.PageExplorer
     exported = (getattr(explorers_module, name) for name in explorers_module.__all__)
     return [c for c in exported if isinstance(c, type) and issubclass(c, base) and c is not base]
 
 
-def move(widget) -> None:
-    """Set *widget* to a value other than its current one, within its own options or range."""
-    if getattr(widget, "options", None):  # a selection: the next option
-        widget.index = (widget.index + 1) % len(widget.options)
-    elif isinstance(widget.value, bool):  # a check box
-        widget.value = not widget.value
-    else:  # a slider: halfway to its farther end
-        far = widget.max if widget.max - widget.value >= widget.value - widget.min else widget.min
-        widget.value += (far - widget.value) // 2 or far - widget.value
+def moved(control, value):
+    """A value of *control* other than *value*: halfway to its farther end, in its stops."""
+    options = list(control.values())
+    here = options.index(value)
+    far = len(options) - 1 if len(options) - 1 - here >= here else 0
+    return options[here + ((far - here) // 2 or far - here)]
 
 
 def test_saved_expectations_reads_figures_and_widgets(tmp_path):
@@ -95,11 +92,9 @@ def test_expected_readouts_agree_with_the_explorers(explorer_class):
     contract's classes, as they do in the page.
     """
     explorer = explorer_class()
-    before = {key: w.value for key, w in explorer.sliders.items()}
-    with explorer.hold_updates():
-        for widget in explorer.sliders.values():
-            move(widget)
-    after = {key: w.value for key, w in explorer.sliders.items()}
+    before = dict(explorer.values)
+    explorer.set(**{key: moved(c, before[key]) for key, c in explorer.controls.items()})
+    after = dict(explorer.values)
     assert all(after[k] != before[k] for k in DRIVEN_SLIDERS if k in after), (before, after)
     fixed = contract.parse_fixed_sizes(contract.fixed_size_classes(explorer.fixed_sizes()))
     values = fixed | after
@@ -110,33 +105,6 @@ def test_expected_readouts_agree_with_the_explorers(explorer_class):
     for key in (k for k in DRIVEN_SLIDERS if k in values):
         wrong = {**values, key: int(values[key]) + 1}
         assert not shows_expected(text, oracle(wrong)), (key, text)
-
-
-def test_kernel_times_split_a_press_at_the_kernel_logs_first_picture_after_it(
-    tmp_path, monkeypatch
-):
-    origin = 1_800_000_000_000.0  # the page's performance.timeOrigin, ms since the epoch
-    timing = {"origin": origin, "key": 1000.0, "messages": [1070.0]}  # page times, ms
-    log = tmp_path / "timings.jsonl"
-    monkeypatch.setenv(TIMING_LOG, str(log))
-    assert kernel_times(timing) is None  # no log yet
-    pictures = [(-400.0, -385.0), (25.0, 45.0), (300.0, 320.0)]  # ms after the key press
-    log.write_text(
-        "".join(
-            json.dumps(
-                {
-                    "kind": "k",
-                    "received": (origin + 1000 + r) / 1000,
-                    "started": (origin + 1000 + r) / 1000,
-                    "sent": (origin + 1000 + s) / 1000,
-                }
-            )
-            + "\n"
-            for r, s in pictures
-        )
-    )
-    split = kernel_times(timing)
-    assert split == pytest.approx({"to_kernel": 25.0, "in_kernel": 20.0, "to_page": 25.0})
 
 
 def test_a_kind_without_an_oracle_fails():

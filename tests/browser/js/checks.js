@@ -1,39 +1,18 @@
-// What the page checks read: widgets still loading, figures left blank, and per cell
-// everything a learner would see go wrong. Loaded by js_loader.py (needs lab.js).
+// What the page checks read: widgets still loading, and per cell everything a learner
+// would see go wrong. Loaded by js_loader.py (needs lab.js).
 (() => {
   const t = (window.c1x1Test = window.c1x1Test || {});
 
-  // ipympl draws the figure's PNG onto a canvas once the kernel sent it; a canvas of one
-  // single colour is blank.
-  t.canvasDrawn = (c) => {
-    if (!c.width || !c.height) return false;
-    try {
-      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-      let first = null;
-      for (let i = 0; i < d.length; i += 4 * 97) {
-        const px = d[i] + ',' + d[i + 1] + ',' + d[i + 2] + ',' + d[i + 3];
-        if (first === null) first = px;
-        else if (px !== first) return true;
-      }
-      return false;
-    } catch (e) {
-      return true;
-    }
-  };
-  t.figureDrawn = (f) => [...f.querySelectorAll('canvas')].some(t.canvasDrawn);
-  // Whether the learner can see an image: laid out and visible. An explorer keeps the
-  // pictures it drew ahead in hidden cards, each loaded again whenever it is redrawn.
+  // Whether the learner can see an image: laid out and visible.
   t.imageShown = (i) => i.offsetParent !== null && getComputedStyle(i).visibility !== 'hidden';
 
-  // What is still on its way: widgets loading, figures not drawn, images loading.
+  // What is still on its way: widgets loading, images loading.
   t.pending = () => {
     const nb = t.notebookNode();
     if (!nb) return ['no notebook'];
     const pending = [];
     for (const o of nb.querySelectorAll('.jp-OutputArea-output'))
       if (o.textContent.includes('Loading widget...')) pending.push('widget loading');
-    for (const f of nb.querySelectorAll('.jupyter-matplotlib-figure'))
-      if (!t.figureDrawn(f)) pending.push('figure not drawn');
     for (const i of nb.querySelectorAll('img'))
       if (t.imageShown(i) && !i.complete) pending.push('image loading');
     return pending;
@@ -73,13 +52,12 @@
         explorerErrors: q(sel.errors).map(text).filter((s) => s.length > 0),
         images: q('.jp-OutputArea-output img').filter(t.imageShown).map(
           (i) => ({ok: i.complete && i.naturalWidth > 0, w: i.naturalWidth})),
-        // ipywidgets' views, and explorers drawn in the page (anywidget's views).
+        // Widget views: the explorers (anywidget's views), and any ipywidgets view.
         widgets: q('.jp-OutputArea-output .jupyter-widgets, .jp-OutputArea-output .c1x1-page')
           .filter((w) => !w.classList.contains('jupyter-widgets-error-widget')).length,
         markdownImages: q('.jp-MarkdownOutput img').map(
           (i) => ({ok: i.complete && i.naturalWidth > 0, src: i.getAttribute('src') || ''})),
         mathErrors: q('mjx-merror').map(text),
-        figures: q('.jupyter-matplotlib-figure').map((f) => ({drawn: t.figureDrawn(f)})),
         explorers: q(sel.explorer).length,
       };
     });
