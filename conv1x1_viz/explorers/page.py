@@ -46,8 +46,9 @@ from __future__ import annotations
 import base64
 import html
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
+from os import PathLike
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -363,6 +364,68 @@ class PageExplorer(anywidget.AnyWidget):
         buffer = io.BytesIO()
         fig.savefig(buffer, format="png")
         return buffer.getvalue()
+
+    def save_animation(
+        self,
+        path: str | PathLike[str],
+        slider: str,
+        values: Iterable[Any] | None = None,
+        *,
+        fps: float = 1,
+    ) -> Path:
+        """Write an animation of control ``slider`` swept through ``values``, for slides.
+
+        One frame a value: the saved picture (:meth:`snapshot`, drawn by
+        :meth:`draw_picture`) with the readout under it, as a reader without a kernel sees
+        them (:func:`~conv1x1_viz.explorers.animation.animation_frame`). No browser is
+        needed, and the controls are put back as they were afterwards (a page showing the
+        explorer does not move).
+
+        Parameters
+        ----------
+        path : str or path-like
+            Where to write: ``.gif`` for an animated GIF that loops (Pillow; each frame
+            reduced to its own 256 colours, without dithering), ``.mp4`` for an H.264
+            video (needs ``ffmpeg`` on the PATH).
+        slider : str
+            The control moved, a key of :attr:`controls`, e.g. ``"in_channels"``.
+        values : iterable, optional
+            Its values, in order (repeats allowed, e.g. up then down). Default: every
+            value it offers while the other controls keep theirs, by :meth:`limits`.
+            Each value must be one of those: a value the explorer would lower (as
+            :meth:`set` does) is refused, not drawn as another.
+        fps : float, default 1
+            Frames a second, above 0 and at most 50 (``0.5`` shows each for 2 s).
+
+        Returns
+        -------
+        pathlib.Path
+            ``path``. A GIF holds one frame a value, except that a frame equal to the one
+            before it (the same value twice in a row) lengthens that one instead.
+
+        Raises
+        ------
+        ValueError
+            Naming ``path`` (another ending, or ``.mp4`` without ffmpeg), ``slider`` (no
+            such control), ``values`` (empty, or a value the control does not offer here)
+            or ``fps``, and what is allowed.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> from PIL import Image
+        >>> from conv1x1_viz.explorers import ParamExplorer
+        >>> explorer = ParamExplorer(in_channels=512, filters=64)
+        >>> folder = pathlib.Path(tempfile.mkdtemp())
+        >>> gif = explorer.save_animation(folder / "depth.gif", "in_channels", [64, 256, 1024])
+        >>> Image.open(gif).n_frames
+        3
+        >>> explorer.value("in_channels")  # put back
+        512
+        """
+        from conv1x1_viz.explorers.animation import save_animation
+
+        return save_animation(self, path, slider, values, fps=fps)
 
     def _repr_mimebundle_(self, **kwargs: Any) -> tuple[dict[str, Any], dict[str, Any]]:
         """Widget view, plus a captioned picture and plain text where widgets cannot run."""
