@@ -51,18 +51,19 @@ _INDEX = """<!DOCTYPE html>
 <style>
 body {{ font-family: "DejaVu Sans", Helvetica, Arial, sans-serif; max-width: 760px;
   margin: 2em auto; padding: 0 1em; line-height: 1.5; color: #222; }}
+ul {{ list-style: none; padding: 0; }}
 li {{ margin: 0.4em 0; }}
 .c1x1-site-file {{ color: #777; font-size: 0.85em; }}
 </style>
 </head>
 <body>
 <h1>{title}</h1>
-<p>The course's notebooks as they were last run, with their outputs. Every explorer moves
-here too, with no kernel: drag its sliders or use the arrow keys on them. To run the code,
-open the notebooks in JupyterLab (<code>python3 tasks.py lab</code>).</p>
-<ol class="c1x1-site-toc">
+<p>The course's notebooks as they were last run, with their outputs. The explorers drawn in
+the page move here too, with no kernel: drag their sliders or use the arrow keys on them.
+To run the code, open the notebooks in JupyterLab (<code>python3 tasks.py lab</code>).</p>
+<ul class="c1x1-site-toc">
 {items}
-</ol>
+</ul>
 </body>
 </html>
 """

@@ -130,7 +130,9 @@ def test_each_page_works_offline_and_its_explorers_are_live(page, site, name):
     log = _open(page, base + name)
     assert page.title()
     if name == "index.html":
-        links = page.locator("ol a").evaluate_all("(a) => a.map((x) => x.getAttribute('href'))")
+        links = page.locator(".c1x1-site-toc a").evaluate_all(
+            "(a) => a.map((x) => x.getAttribute('href'))"
+        )
         assert links == PAGES[1:]
     else:
         explorers, details = _saved(notebook_dir() / name.replace(".html", ".ipynb"))
