@@ -6,6 +6,9 @@ folder named by ``C1X1_VENV``), install into it exactly the versions in
 JupyterLab on the first notebook or run the whole test suite with ``pytest --nbval``. They
 install again only when the lock or the project's metadata changed.
 
+``site`` builds the course as a static site in ``site/`` (one page a notebook, as
+committed, every explorer live with no kernel): open ``site/index.html``.
+
 Three commands are for contributors:
 
 - ``execute`` runs notebooks (all, or those named) top to bottom in fresh kernels and saves
@@ -253,6 +256,16 @@ def execute(extra: list[str]) -> None:
         )
 
 
+def site(extra: list[str]) -> None:
+    """Build the course as a static site in ``site/``, from the notebooks as committed.
+
+    Nothing is run: each explorer is made again from what its output saved and is live in
+    the page, with no kernel. Open ``site/index.html``, or serve the folder.
+    """
+    ensure_environment()
+    _run(_bin("python"), "-m", "conv1x1_viz.static_site", *extra)
+
+
 def lock(extra: list[str]) -> None:
     """Write the lock, then pin its versions in environment.yml and binder/environment.yml."""
     ensure_environment()
@@ -341,9 +354,16 @@ def binder(extra: list[str]) -> None:
 
 def main(argv: list[str]) -> None:
     """Dispatch a command; further arguments go to JupyterLab, pytest or uv."""
-    commands = {"lab": lab, "test": test, "execute": execute, "lock": lock, "binder": binder}
+    commands = {
+        "lab": lab,
+        "test": test,
+        "execute": execute,
+        "site": site,
+        "lock": lock,
+        "binder": binder,
+    }
     if not argv or argv[0] not in commands:
-        sys.exit("usage: python3 tasks.py {lab|test|execute|lock|binder} [extra arguments]")
+        sys.exit("usage: python3 tasks.py {lab|test|execute|site|lock|binder} [extra arguments]")
     try:
         commands[argv[0]](argv[1:])
     except subprocess.CalledProcessError as exc:

@@ -55,6 +55,26 @@ def test_widgets_have_a_static_picture(path):
                 assert "image/png" in data, f"a widget without a picture in {path.name}"
 
 
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_explorers_in_the_page_save_how_to_make_them_again(path):
+    # The static site (conv1x1_viz.static_site) makes them again, live, from this.
+    import conv1x1_viz.explorers as explorers
+    from conv1x1_viz.explorers.page import EXPLORER_MIMETYPE
+
+    in_page = {
+        name
+        for name in explorers.__all__
+        if isinstance(getattr(explorers, name), type)
+        and issubclass(getattr(explorers, name), explorers.PageExplorer)
+    }
+    for cell in _code_cells(_load(path)):
+        for out in cell["outputs"]:
+            data = out.get("data", {})
+            name = "".join(data.get("text/plain", "")).split("\n")[0]
+            if WIDGET in data and name in in_page:
+                assert data.get(EXPLORER_MIMETYPE, {}).get("class") == name, name
+
+
 @pytest.mark.parametrize(
     "path", [p for p in NOTEBOOKS if p.name != "00_start_here.ipynb"], ids=lambda p: p.name
 )

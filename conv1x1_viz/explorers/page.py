@@ -45,6 +45,7 @@ from __future__ import annotations
 
 import base64
 import html
+import inspect
 import io
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
@@ -56,10 +57,18 @@ import anywidget
 import traitlets
 
 from conv1x1_viz import contract
+from conv1x1_viz.explorers.arguments import from_json, to_json
 from conv1x1_viz.explorers.controls import Choice, Control, Preset, Toggle, Whole
 from conv1x1_viz.formulas import format_count
 
-__all__ = ["PageExplorer", "page_module", "plural", "shape_text"]
+__all__ = [
+    "EXPLORER_MIMETYPE",
+    "PageExplorer",
+    "explorer_from_saved",
+    "page_module",
+    "plural",
+    "shape_text",
+]
 
 _SCRIPTS = Path(__file__).parent / "js"
 #: What a saved explorer says under its picture, where the widget cannot run.
@@ -67,6 +76,9 @@ CAPTION = (
     "A live explorer, saved as a picture: run this cell (or Run All) in JupyterLab, "
     "Notebook 7 or another front end that runs widgets, to move its controls."
 )
+
+#: The output type that says how to make a saved explorer again (:meth:`PageExplorer.saved`).
+EXPLORER_MIMETYPE = "application/vnd.conv1x1.explorer+json"
 
 
 def plural(n: int, word: str) -> str:
@@ -169,6 +181,28 @@ class PageExplorer(anywidget.AnyWidget):
     wishes = traitlets.Dict().tag(sync=True)
     selection = traitlets.Any(None, allow_none=True).tag(sync=True)
     error = traitlets.Unicode("").tag(sync=True)
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> PageExplorer:
+        """Make the explorer and remember the arguments it was given (see :meth:`saved`)."""
+        self = super().__new__(cls, *args, **kwargs)
+        try:
+            bound = inspect.signature(cls.__init__).bind(None, *args, **kwargs)
+        except TypeError:  # __init__ says what is wrong
+            bound = None
+        given: dict[str, Any] = {}
+        for i, (name, value) in enumerate(bound.arguments.items() if bound else ()):
+            kind = inspect.signature(cls.__init__).parameters[name].kind
+            if i == 0:
+                continue  # self
+            if kind is inspect.Parameter.VAR_KEYWORD:
+                given.update(value)
+            elif kind is inspect.Parameter.VAR_POSITIONAL:
+                given = None  # not as keywords: not saved
+                break
+            else:
+                given[name] = value
+        self._given = given
+        return self
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         """Give each kind its page module (anywidget reads ``_esm`` off the class)."""
@@ -427,9 +461,42 @@ class PageExplorer(anywidget.AnyWidget):
 
         return save_animation(self, path, slider, values, fps=fps)
 
+    def saved(self) -> dict[str, Any] | None:
+        """Return how to make this explorer again, as JSON: class, arguments, wishes, values.
+
+        The notebook keeps it beside the picture (:data:`EXPLORER_MIMETYPE`), so that a page
+        without a kernel can be given the explorer live (:func:`explorer_from_saved`).
+        ``None`` when an argument cannot be written as JSON (an object of another kind).
+
+        Examples
+        --------
+        >>> from conv1x1_viz.explorers import ParamExplorer
+        >>> ParamExplorer(192, 32, input_size=(28, 28)).saved()["arguments"]
+        {'in_channels': 192, 'filters': 32, 'input_size': {'__tuple__': [28, 28]}}
+        """
+        if self._given is None:
+            return None
+        try:
+            arguments = to_json(self._given)
+        except TypeError:
+            return None
+        return {
+            "class": type(self).__name__,
+            "arguments": arguments,
+            "wishes": dict(self.wishes),
+            "values": dict(self.values),
+        }
+
     def _repr_mimebundle_(self, **kwargs: Any) -> tuple[dict[str, Any], dict[str, Any]]:
-        """Widget view, plus a captioned picture and plain text where widgets cannot run."""
+        """Widget view, plus a captioned picture and plain text where widgets cannot run.
+
+        Also, where the arguments allow, how to make the explorer again
+        (:data:`EXPLORER_MIMETYPE`, :meth:`saved`), for a static page to draw it live.
+        """
         data, metadata = super()._repr_mimebundle_(**kwargs)
+        saved = self.saved()
+        if saved is not None:
+            data[EXPLORER_MIMETYPE] = saved
         png = base64.b64encode(self.snapshot()).decode("ascii")
         readout_html, _ = self.readout_texts()
         data["text/plain"] = self.summary()
@@ -454,3 +521,29 @@ class PageExplorer(anywidget.AnyWidget):
         """Name and control values, e.g. ``<ParamExplorer: in_channels=512, ...>``."""
         values = ", ".join(f"{key}={self.values[key]!r}" for key in self.controls)
         return f"<{type(self).__name__}: {values}>"
+
+
+def explorer_from_saved(saved: Mapping[str, Any]) -> PageExplorer:
+    """Make again the explorer that :meth:`PageExplorer.saved` described, at its values.
+
+    Only the explorers of :mod:`conv1x1_viz.explorers` drawn in the page are made.
+
+    Examples
+    --------
+    >>> from conv1x1_viz.explorers import ParamExplorer
+    >>> first = ParamExplorer(192, 32)
+    >>> first.set(filters=64)
+    >>> explorer_from_saved(first.saved()).summary() == first.summary()
+    True
+    """
+    from conv1x1_viz import explorers
+
+    name = saved["class"]
+    cls = getattr(explorers, name, None) if name in explorers.__all__ else None
+    if not (isinstance(cls, type) and issubclass(cls, PageExplorer)) or cls is PageExplorer:
+        raise ValueError(f"{name!r} is not an explorer drawn in the page")
+    explorer = cls(**from_json(saved["arguments"]))
+    explorer.set(**saved["wishes"])
+    if explorer.values != saved["values"]:
+        raise ValueError(f"{name} made again holds {explorer.values}, not {saved['values']}")
+    return explorer
