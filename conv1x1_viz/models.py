@@ -47,6 +47,7 @@ __all__ = [
     "reduction_model",
     "squeezenet_model",
     "tutorial_model",
+    "vision_transformer_model",
 ]
 
 #: The Keras arguments of each kind of layer besides its name (the class is
@@ -164,6 +165,126 @@ basic_block_model = _model_builder(architectures.basic_block_architecture)
 fire_module_model = _model_builder(architectures.fire_module_architecture)
 squeezenet_model = _model_builder(architectures.squeezenet_architecture)
 alexnet_model = _model_builder(architectures.alexnet_architecture)
+
+
+def vision_transformer_model(
+    image_size: int | None = 224,
+    *,
+    patch_size: int = 16,
+    width: int = 768,
+    depth: int = 12,
+    heads: int = 12,
+    mlp_width: int = 3072,
+    classes: int = 1000,
+    class_token: bool = True,
+    name: str = "vit",
+) -> keras.Model:
+    """Build a vision transformer (ViT) from Keras layers, ViT-B/16 by default.
+
+    The image is cut into ``patch_size × patch_size`` patches by a convolution whose
+    kernel and stride are the patch (so each patch becomes one token of ``width``
+    values), then ``depth`` pre-norm encoder blocks each apply ``MultiHeadAttention``
+    (``heads`` heads of ``width / heads`` values) and a feed-forward block of two
+    ``Dense`` layers (``width → mlp_width → width``, GELU) to every token, each with a
+    residual connection. With ``class_token`` (as the ViT paper), a learned token is
+    put before the patches, learned position embeddings are added, and the head reads
+    that token; without, the head reads the tokens' average and the image size may be
+    left open (``image_size=None``). Dropout is left out: it holds no weights.
+
+    Parameters
+    ----------
+    image_size : int or None, default 224
+        Height and width of the input image; None leaves it open (only without
+        ``class_token``, whose position embeddings need the number of tokens).
+    patch_size, width, depth, heads, mlp_width, classes : int
+        The ViT's sizes; ``width`` must be a multiple of ``heads``.
+    class_token : bool, default True
+        Class token and position embeddings, as ViT-B/16; or an average of the tokens.
+    name : str, default "vit"
+
+    Returns
+    -------
+    keras.Model
+        ViT-B/16 (the defaults) holds 86,567,656 parameters, as published.
+
+    Examples
+    --------
+    >>> tiny = vision_transformer_model(32, patch_size=8, width=16, depth=1, heads=2,
+    ...                                 mlp_width=32, classes=10, class_token=False)
+    >>> tiny.count_params(), tiny.output.shape
+    (5514, (None, 10))
+    """
+    from conv1x1_viz.validation import flag, whole_number
+
+    sizes = {"patch_size": patch_size, "width": width, "depth": depth, "heads": heads,
+             "mlp_width": mlp_width, "classes": classes}  # fmt: skip
+    for key, value in sizes.items():
+        whole_number(key, value)
+    class_token = flag("class_token", class_token)
+    if width % heads:
+        raise ValueError(f"width must be a multiple of heads ({heads}), got {width}")
+    if image_size is None and class_token:
+        raise ValueError(
+            "image_size must be given with class_token=True: the position embeddings need "
+            "the number of patches; use class_token=False for an open image size"
+        )
+    if image_size is not None and whole_number("image_size", image_size) % patch_size:
+        raise ValueError(
+            f"image_size must be a multiple of patch_size ({patch_size}), got {image_size}"
+        )
+    keras = load_keras(seed=None)
+    layers = keras.layers
+    image = keras.Input((image_size, image_size, 3), name="image")
+    x = layers.Conv2D(width, patch_size, strides=patch_size, name="patch_embedding")(image)
+    x = layers.Reshape((-1, width), name="tokens")(x)
+    if class_token:
+        x = _ClassToken(keras)(name="class_token")(x)
+        x = _PositionEmbedding(keras)(name="position_embedding")(x)
+    for i in range(depth):
+        y = layers.LayerNormalization(epsilon=1e-6, name=f"block{i}_norm1")(x)
+        y = layers.MultiHeadAttention(heads, width // heads, name=f"block{i}_attention")(y, y)
+        x = layers.Add(name=f"block{i}_add1")([x, y])
+        y = layers.LayerNormalization(epsilon=1e-6, name=f"block{i}_norm2")(x)
+        y = layers.Dense(mlp_width, activation="gelu", name=f"block{i}_mlp1")(y)
+        y = layers.Dense(width, name=f"block{i}_mlp2")(y)
+        x = layers.Add(name=f"block{i}_add2")([x, y])
+    x = layers.LayerNormalization(epsilon=1e-6, name="norm")(x)
+    if class_token:
+        x = layers.Lambda(lambda t: t[:, 0], name="take_class_token")(x)
+    else:
+        x = layers.GlobalAveragePooling1D(name="average")(x)
+    return keras.Model(image, layers.Dense(classes, name="head")(x), name=name)
+
+
+def _ClassToken(keras: ModuleType) -> type:  # noqa: N802 (a class factory)
+    """Make the layer that puts one learned token before the tokens."""
+
+    class ClassToken(keras.layers.Layer):
+        def build(self, shape: tuple) -> None:
+            self.token = self.add_weight(shape=(1, 1, shape[-1]), initializer="zeros")
+
+        def call(self, tokens: Any) -> Any:
+            ops = keras.ops
+            first = ops.broadcast_to(self.token, (ops.shape(tokens)[0], 1, tokens.shape[-1]))
+            return ops.concatenate([ops.cast(first, tokens.dtype), tokens], axis=1)
+
+        def compute_output_shape(self, shape: tuple) -> tuple:
+            return (shape[0], None if shape[1] is None else shape[1] + 1, shape[2])
+
+    return ClassToken
+
+
+def _PositionEmbedding(keras: ModuleType) -> type:  # noqa: N802 (a class factory)
+    """Make the layer that adds one learned vector per position."""
+
+    class PositionEmbedding(keras.layers.Layer):
+        def build(self, shape: tuple) -> None:
+            self.table = self.add_weight(shape=(shape[1], shape[2]), initializer="zeros")
+
+        def call(self, tokens: Any) -> Any:
+            return tokens + keras.ops.cast(self.table, tokens.dtype)
+
+    return PositionEmbedding
 
 
 def layer_table(model: keras.Model) -> LayerTable:

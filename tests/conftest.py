@@ -13,6 +13,29 @@ import pytest  # noqa: E402
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 
+def pytest_addoption(parser):
+    parser.addoption(
+        "--heavy", action="store_true",
+        help="also run the tests marked heavy (the largest keras.applications models)",
+    )  # fmt: skip
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "heavy: builds a large Keras model; deselected unless --heavy is given"
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    """Deselect (not skip) the heavy tests unless ``--heavy``, and say so in the summary."""
+    if config.getoption("--heavy"):
+        return
+    heavy = [item for item in items if item.get_closest_marker("heavy")]
+    if heavy:
+        items[:] = [item for item in items if not item.get_closest_marker("heavy")]
+        config.hook.pytest_deselected(items=heavy)
+
+
 @pytest.fixture(autouse=True)
 def _close_figures():
     yield

@@ -97,7 +97,9 @@ def test_one_dimensional_grouped_dilated_and_per_position_dense(keras, layers):
     assert rows["sep1d"].macs == 5 * 4 * 1 + 5 * 3 * 4
     assert rows["per_step"].macs == 5 * 3 * 7 and rows["per_step"].output_shape == (5, 7)
     audit = audit_model(model)
-    assert audit.count_1x1 == 2  # the Conv1D of kernel 1 and the pointwise half of sep1d
+    # the Conv1D of kernel 1, the pointwise half of sep1d and the Dense applied per step
+    assert audit.count_1x1 == 3
+    assert rows["per_step"].kind == "per-position dense" and rows["per_step"].macs_1x1 == 105
     assert audit.total_params == model.count_params()
 
 
@@ -112,7 +114,7 @@ def test_strides_padding_kernel_shapes_and_channels_first(keras, layers):
     assert (row.params, row.macs) == ((1 * 3 * 1 + 1) * 6, 5 * 9 * 6 * 1 * 3 * (3 // 3))
 
 
-def test_other_layers_keep_their_parameters_and_are_named(keras, layers):
+def test_a_transformer_encoder_block_by_hand(keras, layers):
     tokens = keras.Input((12,), dtype="int32")
     x = layers.Embedding(100, 16, name="embed")(tokens)
     x = layers.MultiHeadAttention(2, 8, name="attention")(x, x)
@@ -122,13 +124,24 @@ def test_other_layers_keep_their_parameters_and_are_named(keras, layers):
     model = keras.Model(tokens, x, name="encoder")
     audit = audit_model(model)
     rows = by_name(audit)
-    assert [r.kind for r in audit.rows] == ["other", "other", "other", "dense", "dense"]
-    assert rows["embed"].params == 100 * 16
-    assert rows["attention"].params == model.get_layer("attention").count_params()
+    assert [r.kind for r in audit.rows] == [
+        "embedding", "attention", "other", "per-position dense", "per-position dense",
+    ]  # fmt: skip
+    assert (rows["embed"].params, rows["embed"].macs) == (100 * 16, 0)
+    attention = rows["attention"]
+    # 12 tokens of 16 values; 2 heads of 8: query, key, value and output projections,
+    # each 12 · 16 · (2 · 8), then QKᵀ and A·V, each 2 heads · 12 · 12 · 8.
+    projections, products = 4 * 12 * 16 * 16, 2 * (2 * 12 * 12 * 8)
+    assert (attention.macs, attention.macs_1x1) == (projections + products, projections)
+    assert attention.params == attention.params_1x1 == 4 * (16 * 16 + 16)
+    assert attention.params == model.get_layer("attention").count_params()
     assert rows["norm"].params == 2 * 16
-    assert rows["ffn_in"].macs == 12 * 16 * 32 and rows["ffn_out"].macs == 12 * 32 * 16
-    assert audit.total_macs == 2 * 12 * 16 * 32 and audit.total_params == model.count_params()
-    assert "not counted: Embedding ×1, LayerNormalization ×1, MultiHeadAttention ×1" in str(audit)
+    assert rows["ffn_in"].macs == rows["ffn_in"].macs_1x1 == 12 * 16 * 32
+    assert rows["ffn_out"].macs == 12 * 32 * 16
+    assert audit.total_macs == 2 * 12 * 16 * 32 + projections + products
+    assert audit.macs_1x1 == audit.total_macs - products
+    assert audit.total_params == model.count_params() and audit.count_1x1 == 3
+    assert "not counted: LayerNormalization ×1" in str(audit)
 
 
 def test_nested_base_at_the_outer_input_size(keras, layers):
@@ -175,7 +188,7 @@ def test_layer_row_refuses_shapes_it_cannot_explain():
     config = {"filters": 4, "kernel_size": (3,), "strides": (1,), "padding": "valid",
               "groups": 1, "use_bias": False}  # fmt: skip
     assert layer_row("m/c", "Conv1D", config, (10, 2), (8, 4)).macs == 8 * 4 * 3 * 2
-    with pytest.raises(RuntimeError, match=r"gives an output of \(1, 8, 4\) but Keras gives"):
+    with pytest.raises(ValueError, match=r"gives an output of \(1, 8, 4\) but Keras gives"):
         layer_row("m/c", "Conv1D", config, (10, 2), (9, 4))
     with pytest.raises(UnknownSizeError, match="needs the length of its input"):
         layer_row("m/c", "Conv1D", config, (None, 2), (None, 4))

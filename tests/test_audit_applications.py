@@ -11,6 +11,8 @@ import math
 import pytest
 
 from conv1x1_viz import audit_model
+from conv1x1_viz.audit.published import PUBLISHED
+from conv1x1_viz.audit.rows import RULES
 
 #: name: (builder, keyword arguments, the paper's count of multiply-adds, if any)
 APPLICATIONS = {
@@ -114,3 +116,108 @@ def test_a_base_network_inside_a_sequential(keras, built):
     with pytest.raises(ValueError, match="model has an input of unknown size"):
         audit_model(base)
     assert audit_model(base, input_shape=(224, 224, 3)).total_macs == full.total_macs - 1280 * 1000
+
+
+#: Every model keras.applications builds (a test checks that none is missing), and the
+#: input size of those that need one: the MobileNetV3 builders make (None, None, 3).
+ALL_APPLICATIONS = [
+    "ConvNeXtBase",
+    "ConvNeXtLarge",
+    "ConvNeXtSmall",
+    "ConvNeXtTiny",
+    "ConvNeXtXLarge",
+    "DenseNet121",
+    "DenseNet169",
+    "DenseNet201",
+    "EfficientNetB0",
+    "EfficientNetB1",
+    "EfficientNetB2",
+    "EfficientNetB3",
+    "EfficientNetB4",
+    "EfficientNetB5",
+    "EfficientNetB6",
+    "EfficientNetB7",
+    "EfficientNetV2B0",
+    "EfficientNetV2B1",
+    "EfficientNetV2B2",
+    "EfficientNetV2B3",
+    "EfficientNetV2L",
+    "EfficientNetV2M",
+    "EfficientNetV2S",
+    "InceptionResNetV2",
+    "InceptionV3",
+    "MobileNet",
+    "MobileNetV2",
+    "MobileNetV3Large",
+    "MobileNetV3Small",
+    "NASNetLarge",
+    "NASNetMobile",
+    "ResNet101",
+    "ResNet101V2",
+    "ResNet152",
+    "ResNet152V2",
+    "ResNet50",
+    "ResNet50V2",
+    "VGG16",
+    "VGG19",
+    "Xception",
+]
+SIZED = {"MobileNetV3Large": (224, 224, 3), "MobileNetV3Small": (224, 224, 3)}
+#: Over 40 M parameters, and DenseNet201: 2 to 10 s and up to 1.4 GB each to build.
+HEAVY = {
+    "ConvNeXtBase", "ConvNeXtLarge", "ConvNeXtXLarge", "DenseNet201", "EfficientNetB6",
+    "EfficientNetB7", "EfficientNetV2L", "EfficientNetV2M", "InceptionResNetV2",
+    "NASNetLarge", "ResNet101", "ResNet101V2", "ResNet152", "ResNet152V2",
+    "VGG16", "VGG19",
+}  # fmt: skip
+
+
+def _marked(names):
+    return [pytest.param(n, marks=pytest.mark.heavy) if n in HEAVY else n for n in names]
+
+
+@pytest.mark.parametrize("name", _marked(ALL_APPLICATIONS))
+def test_every_application_audits_with_keras_totals(keras, name):
+    import gc
+
+    builder = getattr(keras.applications, name)
+    model = builder(weights=None, input_shape=SIZED.get(name))
+    audit = audit_model(model)
+    assert audit.total_params == model.count_params()
+    assert audit.total_macs > 0 and 0 <= audit.share_1x1_macs < 1
+    assert (audit.share_1x1_macs == 0) == name.startswith("VGG")  # VGG has no 1×1 layer
+    for row in audit.rows:  # nested models' layers (ConvNeXt's stem) included
+        assert row.params == layer_at(model, row.path).count_params(), row.path
+        # a rule whose parameters were not Keras' would leave its layer uncounted
+        assert row.kind != "other" or row.layer_class not in RULES, row.path
+    # Only normalisation and scaling layers are left uncounted in these networks.
+    assert {r.layer_class for r in audit.not_counted} <= {
+        "BatchNormalization", "LayerNormalization", "LayerScale", "Normalization",
+    }  # fmt: skip
+    if name in SIZED:  # built without a size: a clear error, then the size to count at
+        bare = builder(weights=None)
+        with pytest.raises(ValueError, match="model has an input of unknown size"):
+            audit_model(bare)
+        assert audit_model(bare, input_shape=SIZED[name]).total_macs == audit.total_macs
+    keras.backend.clear_session()
+    gc.collect()
+
+
+@pytest.mark.parametrize("name", _marked(PUBLISHED))
+def test_total_macs_match_the_published_figures(keras, name):
+    published = PUBLISHED[name]
+    model = getattr(keras.applications, published.builder)(weights=None, **published.arguments)
+    macs = audit_model(model).total_macs
+    assert abs(macs - published.macs) / published.macs < 0.02, (macs, published.source)
+
+
+def test_every_application_is_listed(keras):
+    builders = [n for n in dir(keras.applications) if n[0].isupper()]
+    assert sorted(b for b in builders if callable(getattr(keras.applications, b))) == sorted(
+        ALL_APPLICATIONS
+    )
+
+
+def test_at_least_eight_published_figures_and_eight_run_in_ci():
+    assert len(PUBLISHED) >= 8
+    assert len(set(PUBLISHED) - HEAVY) >= 8

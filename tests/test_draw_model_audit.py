@@ -62,16 +62,19 @@ def test_bars_stack_the_1x1_part_under_the_rest(ax):
         assert (low.get_y(), low.get_height()) == (0, r.macs_1x1)
         assert (high.get_y(), high.get_height()) == (r.macs_1x1, r.macs - r.macs_1x1)
         assert low.get_facecolor() == to_rgba("#f58518")
-        assert high.get_facecolor() == to_rgba("#9eb9d4")
+        # the rest coloured by what it is: convolutions, or a dense layer on a whole vector
+        assert high.get_facecolor() == to_rgba("#bab0ac" if r.kind == "dense" else "#9eb9d4")
     assert ax.get_ylim() == (0, 900 * 1.45) and ax.get_xlim() == (0.5, 4.5)
     assert artists.title.get_text() == "net: 1,650 MACs in 4 layers"
     share_params = 100 * audit.params_1x1 / audit.total_params
     assert [t.get_text() for t in artists.legend.get_texts()] == [
         f"1×1 (2 layers): {share_params:.1f} % of parameters, 36.4 % of MACs",
-        "k×k, depthwise and dense",
+        "k×k, depthwise and transposed conv",
+        "dense on a whole vector",
     ]
     assert artists.note.get_text() == (
-        "conv and dense layers, in network order\nnot counted: 1 other weight layers, 10 parameters"
+        "layers counted by a rule, in network order\n"
+        "not counted: 1 other weight layers, 10 parameters"
     )
     assert artists.note is ax.xaxis.label
 
@@ -85,9 +88,27 @@ def test_update_redraws_in_place(ax):
     assert ax.get_ylim()[1] == pytest.approx(2_700 * 1.45)
     assert len(ax.patches) == 8
     with pytest.raises(
-        ValueError, match="audit must have 4 conv and dense layers, as drawn, got 121"
+        ValueError, match="audit must have 4 layers counted by a rule, as drawn, got 121"
     ):
         artists.update(long_audit())
+
+
+def test_attention_and_recurrent_parts_have_their_own_colours(ax):
+    rows = (
+        AuditRow("net/attention", "attention", "MultiHeadAttention", None, None, (9, 8),
+                 40, 700, 40, 500),
+        AuditRow("net/lstm", "recurrent", "LSTM", None, None, (9, 4), 30, 300),
+    )  # fmt: skip
+    artists = draw_model_audit(ModelAudit("net", ((9, 8),), rows), ax=ax)
+    ones, rest = artists.bars_1x1, artists.bars_rest
+    assert [b.get_height() for b in ones] == [500, 0]
+    assert [b.get_height() for b in rest] == [200, 300]
+    assert [b.get_facecolor() for b in rest] == [to_rgba("#b279a2"), to_rgba("#54a24b")]
+    labels = [t.get_text() for t in artists.legend.get_texts()]
+    assert labels[1:] == ["attention's products QKᵀ and A·V", "recurrent gates"]
+    assert [h.get_facecolor() for h in artists.legend.legend_handles[1:]] == [
+        to_rgba("#b279a2"), to_rgba("#54a24b"),
+    ]  # fmt: skip
 
 
 def test_an_audit_without_counted_layers_still_draws(ax):

@@ -2,8 +2,24 @@ import re
 
 import pytest
 
-from conv1x1_viz.exercises import AWAITED, Verdict, check_prediction, prediction_feedback
+import conv1x1_viz.exercises as exercises
+from conv1x1_viz import conv_macs, conv_params
+from conv1x1_viz.exercises import (
+    AWAITED,
+    RETRY,
+    Verdict,
+    check_prediction,
+    mac_slips,
+    param_slips,
+    prediction_feedback,
+)
 from conv1x1_viz.prose import Folded
+
+
+@pytest.fixture(autouse=True)
+def _fresh_attempts(monkeypatch):
+    """Each test starts with no wrong guess on record."""
+    monkeypatch.setattr(exercises, "_WRONG_GUESSES", {})
 
 
 def _outside_details(html):
@@ -57,13 +73,81 @@ def test_no_guess_is_the_same_on_every_run():
 )
 def test_verdicts(capsys, guess, answer, rel_tol, right):
     check_prediction(guess, answer, "why", rel_tol=rel_tol)
-    text = capsys.readouterr().out
-    assert text.startswith("Right:") is right
-    assert text.startswith("Not quite:") is not right
-    assert text.rstrip().endswith("why")
+    first = capsys.readouterr().out
+    assert first.startswith("Right:") is right
+    assert first.startswith("Not quite:") is not right
+    # A wrong guess is told to try again, the answer kept back; the second gets it.
+    assert first.rstrip().endswith("why" if right else RETRY)
+    check_prediction(guess, answer, "why", rel_tol=rel_tol)
+    second = capsys.readouterr().out
+    assert second.rstrip().endswith("why")
+    assert ("the answer is" in second) is not right
 
 
-def test_a_guess_shows_the_answer_openly():
+def test_a_wrong_guess_gets_a_diagnosis_a_hint_and_one_retry(capsys):
+    answer = conv_params(3, 64, 32)  # (3·3·64 + 1)·32 = 18,464
+    slips = param_slips(3, 64, 32)
+    check_prediction(3 * 3 * 64 * 32, answer, "why", slips=slips, hint="Each filter has a bias.")
+    first = capsys.readouterr().out
+    assert first == (
+        "Not quite: you said 18,432. That is what you get if you left out the biases, one per "
+        "filter. Hint: Each filter has a bias. " + RETRY + "\n"
+    )
+    assert "18,464" not in first
+    check_prediction((3 * 3 * 32 + 1) * 32, answer, "why", slips=slips)
+    second = capsys.readouterr().out
+    assert second.startswith("Not quite: you said 9,248, the answer is 18,464. That is what ")
+    assert "as deep as the output (C_out)" in second and second.rstrip().endswith("why")
+    check_prediction(answer, answer, "why", slips=slips)
+    assert capsys.readouterr().out.startswith("Right: 18,464.")
+
+
+def test_a_wrong_guess_without_a_known_slip_gets_the_general_hint(capsys):
+    check_prediction(100, 18_464, "why", slips=param_slips(3, 64, 32))
+    assert capsys.readouterr().out == (
+        f"Not quite: you said 100. Hint: {exercises.DEFAULT_HINT} {RETRY}\n"
+    )
+
+
+def test_swapped_height_and_width_is_recognised():
+    feedback = prediction_feedback((64, 32, 8), (32, 64, 8), "why", attempt=1)
+    assert "height and width swapped" in repr(feedback)
+    assert "(32, 64, 8)" not in repr(feedback)
+    assert "swapped" not in repr(prediction_feedback((64, 64, 8), (64, 64, 8), "why"))
+
+
+def test_each_slip_is_the_count_of_its_mistake():
+    slips = {why: wrong for wrong, why in param_slips(5, 192, 32).items()}
+    assert slips["left out the biases, one per filter"] == conv_params(5, 192, 32, False)
+    assert slips["made each filter as deep as the output (C_out), not as the input (C_in)"] == (
+        conv_params(5, 32, 32)
+    )
+    assert slips["counted a flat k×k filter, without the input's depth"] == conv_params(5, 1, 32)
+    assert slips["counted one filter, not all of them"] == conv_params(5, 192, 1)
+    assert slips["used k, not k×k, weights per channel"] == (5 * 192 + 1) * 32
+    no_bias = param_slips(5, 192, 32, use_bias=False)
+    assert no_bias[conv_params(5, 192, 32)] == "added a bias per filter, but this layer has none"
+    macs = {why: wrong for wrong, why in mac_slips((112, 112, 32), 64, 1).items()}
+    assert macs["counted the parameters, not the multiply-accumulates"] == conv_params(1, 32, 64)
+    assert macs["left out the input's depth: each output sums over every channel"] == (
+        conv_macs((112, 112, 1), 64, 1)
+    )
+    assert macs["counted one filter's work, not all of the filters'"] == (
+        conv_macs((112, 112, 32), 1, 1)
+    )
+    assert macs["counted one position, not every pixel of the map"] == conv_macs((1, 1, 32), 64, 1)
+
+
+def test_a_slip_equal_to_the_answer_is_never_diagnosed():
+    # With C_in == C_out, "as deep as the output" gives the right count: it must read right.
+    assert repr(
+        prediction_feedback(
+            conv_params(3, 8, 8), conv_params(3, 8, 8), "why", slips=param_slips(3, 8, 8), attempt=1
+        )
+    ).startswith("Right")
+
+
+def test_a_second_wrong_guess_shows_the_answer_openly():
     feedback = prediction_feedback(63, 64, "why")
     assert isinstance(feedback, Verdict)
     assert repr(feedback) == "Not quite: you said 63, the answer is 64. why"
@@ -83,6 +167,8 @@ def test_in_a_notebook_it_displays_rich_output(monkeypatch):
     assert [type(s) for s in shown] == [Folded, Verdict]
 
 
-def test_bad_tolerance():
+def test_bad_tolerance_and_slips():
     with pytest.raises(ValueError, match=r"rel_tol must be a number with 0 ≤ rel_tol < 1"):
         check_prediction(1, 1, "why", rel_tol=2)
+    with pytest.raises(ValueError, match=r"slips must be a dict \{wrong answer: slip\}"):
+        check_prediction(1, 2, "why", slips=[3])

@@ -12,10 +12,7 @@ import pytest
 from PIL import Image
 
 import conv1x1_viz.explorers.frames as frames_module
-from conv1x1_viz.explorers import (
-    Choice,
-    ReconstructionExplorer,
-)
+from conv1x1_viz.explorers import Choice
 from conv1x1_viz.explorers.figure import whole_png
 
 from .channel_mixing_explorer import ChannelMixingExplorer
@@ -170,7 +167,7 @@ def test_no_picture_is_drawn_ahead_for_stops_that_would_lose_a_click():
 def test_the_page_switches_each_stack_with_its_slider():
     # Each stack's index follows its slider in the page: a choice's option index, a whole
     # number's value; the stack has a card for every index the slider can reach.
-    for explorer in (FilterBlockExplorer(), ReconstructionExplorer()):
+    for explorer in (FilterBlockExplorer(), ChannelMixingExplorer()):
         links = explorer.frames.links
         for key, stack in explorer.frames.stacks.items():
             slider = explorer.sliders[key]
@@ -183,7 +180,7 @@ def test_the_page_switches_each_stack_with_its_slider():
 
 
 def test_whole_number_sliders_get_pictures_near_their_handle():
-    explorer = ReconstructionExplorer(filters=20)
+    explorer = ChannelMixingExplorer(filters=10)
     explorer.frames.draw_ahead()
     k = explorer.value("filters")
     window = explorer.frame_window

@@ -21,13 +21,24 @@ from conv1x1_viz.explorers import Choice, Explorer, Toggle, Whole
 from conv1x1_viz.explorers.page import PageExplorer
 from conv1x1_viz.formulas import format_count
 
+from .channel_mixing_explorer import ChannelMixingExplorer
 from .filter_block_explorer import FilterBlockExplorer
+from .reduction_explorer import KernelReductionExplorer
 
-# Every explorer the package exports, by kind: a new one is covered without edits here.
-EXPLORERS = {
+#: Every explorer the package draws in the kernel (on Explorer), by kind: none any more.
+KERNEL_EXPLORERS = {
     cls.kind: cls
     for cls in (getattr(explorers_package, name) for name in explorers_package.__all__)
     if isinstance(cls, type) and issubclass(cls, Explorer) and cls is not Explorer
+}
+#: The explorers the kernel's base is tested with: the package's, and the copies of old
+#: explorers kept in tests/ (filter blocks, channel mixing, reduction with a map clicked).
+EXPLORERS = {
+    **{
+        cls.kind: cls
+        for cls in (FilterBlockExplorer, ChannelMixingExplorer, KernelReductionExplorer)
+    },
+    **KERNEL_EXPLORERS,
 }
 #: The explorers drawn in the page (conv1x1_viz.explorers.page), by kind.
 PAGE_EXPLORERS = {
@@ -267,7 +278,7 @@ def test_every_drawing_and_explorer_resolves_from_the_package():
     assert drawings and all(
         getattr(conv1x1_viz, n) is getattr(conv1x1_viz.draw, n) for n in drawings
     )
-    for cls in [*EXPLORERS.values(), *PAGE_EXPLORERS.values()]:
+    for cls in [*KERNEL_EXPLORERS.values(), *PAGE_EXPLORERS.values()]:
         assert getattr(conv1x1_viz, cls.__name__) is cls
     with pytest.raises(AttributeError, match="has no attribute 'draw_nothing'"):
         conv1x1_viz.draw_nothing  # noqa: B018

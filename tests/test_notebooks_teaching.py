@@ -376,3 +376,25 @@ def test_08_share_of_1x1_work_is_computed_not_claimed():
         assert share[name] in sentence, name
     assert f"{share['InceptionV3']}, about a fifth" in sentence
     assert 15 < float(share["InceptionV3"][:-1]) < 25
+
+
+def test_explain_why_questions_keep_their_model_answers_folded():
+    # Three or more questions answered in words, one of them on the ReLU after a reduction;
+    # each shows its model answer folded, never in the plain text nbval compares.
+    asked = []
+    for path in NOTEBOOKS:
+        cells = _cells(path)
+        for i, cell in enumerate(cells):
+            if cell["cell_type"] != "code" or "c1.explain_why(" not in _joined(cell["source"]):
+                continue
+            prompt = _joined(cells[i - 1]["source"])
+            assert prompt.startswith("### Explain why"), (path.name, i)
+            data = [o.get("data", {}) for o in _outputs(cell)]
+            plain = "".join(_joined(d.get("text/plain", "")) for d in data)
+            html = "".join(_joined(d.get("text/html", "")) for d in data)
+            assert "“Show a model answer” is folded here" in plain, (path.name, i)
+            assert "<summary>Show a model answer</summary>" in html
+            assert DETAILS.sub("", html).count("<p>") == 1  # only the lead outside the fold
+            asked.append((path.name, prompt))
+    assert len(asked) >= 3
+    assert any(name.startswith("05") and "ReLU" in prompt for name, prompt in asked)

@@ -91,7 +91,7 @@ def _row(keras: Any, call: LayerCall) -> AuditRow:
     layer, name = call.layer, type(call.layer).__name__
     if name in RULES and getattr(keras.layers, name, None) is type(layer):
         row = layer_row(call.path, name, layer.get_config(), call.input_shapes[0],
-                        call.output_shape)  # fmt: skip
+                        call.output_shape, call.inputs)  # fmt: skip
         if row.params == layer.count_params():
             return row
     return AuditRow(call.path, "other", name, None, None, call.output_shape, 0, 0)
@@ -103,12 +103,15 @@ def audit_model(model: Any, *, input_shape: Sequence[int] | None = None) -> Mode
     Each weight layer becomes one :class:`AuditRow`, in the order of ``model.layers``
     (as ``model.summary()`` lists them), with the layers inside nested models in their
     model's place (paths such as
-    ``"sequential/mobilenetv2_1.00_224/block_1_expand"``). ``Conv1D``, ``Conv2D`` (any
-    kernel, strides, padding, dilation and groups), ``DepthwiseConv1D``,
-    ``DepthwiseConv2D``, ``SeparableConv1D``, ``SeparableConv2D`` and ``Dense`` are
-    counted from their config and the shapes they see. Any other layer with weights
-    (``BatchNormalization``, ``Embedding``, ``MultiHeadAttention``, a subclassed
-    model, a subclass of one of those layers, a quantized layer, ...) keeps its
+    ``"sequential/mobilenetv2_1.00_224/block_1_expand"``). Each Keras class with a rule in
+    :data:`~conv1x1_viz.audit.rows.RULES` is counted from its config and the shapes it
+    sees: convolutions (1-D, 2-D, 3-D, grouped, dilated, depthwise, separable and
+    transposed), ``Dense`` and ``EinsumDense`` on inputs of any rank,
+    ``MultiHeadAttention``, ``LSTM``, ``GRU``, ``SimpleRNN``, ``Bidirectional`` and
+    ``Embedding``, as :data:`MAC_CONVENTION` states. Operations without weights (merges,
+    Keras ops in the graph, ``Lambda``, reshapes) are walked through. Any other layer
+    with weights (``BatchNormalization``, ``LayerNormalization``, a subclassed layer or
+    model, a subclass of a counted class, a quantized layer, ...) keeps its
     parameters, gets 0 MACs and kind ``"other"``, and is named in the audit's "not
     counted" line.
 
@@ -130,15 +133,16 @@ def audit_model(model: Any, *, input_shape: Sequence[int] | None = None) -> Mode
     ModelAudit
         Its ``total_params`` equals ``model.count_params()``. MACs are for one
         input: a ``Dense`` layer on ``(steps, features)`` counts
-        ``steps · features · units``; biases, normalisation, activations and pooling
-        are not counted.
+        ``steps · features · units``; biases, normalisation, activations, softmax and
+        pooling are not counted.
 
     Raises
     ------
     ValueError
-        If ``model`` is not a built functional or ``Sequential`` Keras model, or if it
+        If ``model`` is not a built functional or ``Sequential`` Keras model, if it
         leaves open a size that the MACs need (an input of ``(None, None, 3)`` before a
-        convolution); ``input_shape`` then gives one.
+        convolution; ``input_shape`` then gives one), or if a layer has a setting its
+        rule cannot count (the message names the layer).
 
     Examples
     --------
@@ -160,7 +164,7 @@ def audit_model(model: Any, *, input_shape: Sequence[int] | None = None) -> Mode
     rows: dict[int, AuditRow] = {}
     seen: set[int] = set()  # variables counted already, in case layers share one
     for call in sorted(calls, key=lambda call: call.place):  # stable: calls stay in order
-        if not call.layer.weights:
+        if not getattr(call.layer, "weights", None):  # ops in the graph hold none
             continue
         try:
             row = _row(keras, call)
@@ -185,8 +189,10 @@ def audit_model(model: Any, *, input_shape: Sequence[int] | None = None) -> Mode
         rows[id(call.layer)] = row
     audit = ModelAudit(model.name, tuple(tuple(t.shape)[1:] for t in inputs), tuple(rows.values()))
     if audit.total_params != model.count_params():
-        raise RuntimeError(
-            f"the rows hold {audit.total_params:,} parameters but {model.name!r} has "
-            f"{model.count_params():,}: some weights belong to no layer of its graph"
+        raise ValueError(
+            f"model {model.name!r} has {model.count_params():,} parameters but the layers of "
+            f"its graph hold {audit.total_params:,}: some weights belong to no layer the "
+            f"graph calls (a weight added to the model itself, or a layer kept but unused); "
+            f"audit a model whose weights all sit in the layers it calls"
         )
     return audit

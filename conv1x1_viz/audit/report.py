@@ -25,7 +25,15 @@ __all__ = ["MAC_CONVENTION", "MAX_ROWS", "ModelAudit"]
 #: How the MACs are counted, stated once wherever an audit shows.
 MAC_CONVENTION = (
     "MACs are multiply-accumulates for one input (FLOPs ≈ 2 × MACs);\n"
-    "biases, normalisation, activations and pooling are not counted."
+    "biases, normalisation, activations, softmax and pooling are not counted.\n"
+    "1×1 layers mix channels position by position: 1×1 convolutions, the pointwise half\n"
+    "of a separable one, and Dense or EinsumDense layers applied at every position\n"
+    "(a transformer's feed-forward layers and its attention's four projections).\n"
+    "Attention adds its two products, QKᵀ and A·V: heads × T_q × T_k × (d_k + d_v).\n"
+    "Recurrent layers: steps × gates × (inputs + units) × units, with 1 gate for\n"
+    "SimpleRNN, 3 for GRU and 4 for LSTM. Transposed convolutions: input positions ×\n"
+    "C_in × kernel × C_out (with a kernel of 1s, a 1×1 layer). Embedding lookups\n"
+    "cost no MACs. A Dense layer on a whole vector (a classifier) is kind dense."
 )
 
 #: How many rows an audit shows by itself (half from the start, half from the end).
@@ -129,8 +137,12 @@ class ModelAudit:
 
     @cached_property
     def count_1x1(self) -> int:
-        """Number of 1×1 layers: ``"1×1 conv"`` rows and the pointwise half of each separable."""
-        return sum(r.kind in ("1×1 conv", "separable") for r in self.rows)
+        """Number of rows with a 1×1 part.
+
+        1×1 convolutions and per-position dense layers, separable layers (their pointwise
+        half) and attention layers (their four projections).
+        """
+        return sum(bool(r.params_1x1 or r.macs_1x1) for r in self.rows)
 
     @property
     def share_1x1_params(self) -> float:
@@ -157,11 +169,12 @@ class ModelAudit:
         params, macs = f"{self.total_params:,}", f"{self.total_macs:,}"
         return [
             ("", "layers", "parameters", "MACs"),
-            ("conv and dense", str(len(self.rows) - len(other)),
+            ("counted by a rule", str(len(self.rows) - len(other)),
              f"{self.total_params - other_params:,}", macs),
             ("other (MACs not counted)", str(len(other)), f"{other_params:,}", "-"),
             ("all weight layers", str(len(self.rows)), params, macs),
-            ("1×1 layers", str(self.count_1x1), f"{self.params_1x1:,}", f"{self.macs_1x1:,}"),
+            ("with 1×1 parts", str(self.count_1x1), f"{self.params_1x1:,}",
+             f"{self.macs_1x1:,}"),
             ("1×1 share", "", _percent(self.share_1x1_params), _percent(self.share_1x1_macs)),
         ]  # fmt: skip
 

@@ -15,8 +15,9 @@ that would change with it.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
@@ -41,6 +42,9 @@ class LayerCall:
         Shapes of its tensor inputs, without the batch axis.
     output_shape : tuple
         Shape of its (first) output, without the batch axis.
+    inputs : dict of str to tuple
+        Shapes of its tensor arguments by the names of its ``call()`` (``query``,
+        ``value``, ...), without the batch axis; those it was given by position too.
     """
 
     layer: Any
@@ -48,6 +52,7 @@ class LayerCall:
     place: tuple[int, ...]
     input_shapes: tuple[tuple[int | None, ...], ...]
     output_shape: tuple[int | None, ...]
+    inputs: dict[str, tuple[int | None, ...]] = field(default_factory=dict)
 
 
 def _graph(model: Any) -> Any | None:
@@ -73,6 +78,20 @@ def _shapes(tensors: Any) -> tuple[tuple[int | None, ...], ...]:
     return tuple(found)
 
 
+def _named_shapes(op: Any, args: tuple, kwargs: dict) -> dict[str, tuple[int | None, ...]]:
+    """Return the shapes of the tensors ``op.call`` was given, by its parameters' names."""
+    try:
+        bound = inspect.signature(op.call).bind_partial(*args, **kwargs)
+    except (TypeError, ValueError):  # an op whose call() cannot be read
+        return {}
+    named = {}
+    for name, value in bound.arguments.items():
+        shapes = _shapes(value)
+        if len(shapes) == 1 and not isinstance(value, list | tuple | dict):
+            named[name] = shapes[0]
+    return named
+
+
 def _call(
     op: Any,
     model: Any,
@@ -88,7 +107,8 @@ def _call(
     if _graph(op) is not None:
         return run_model(op, args[0], record, path, place)
     outputs = op.compute_output_spec(*args, **kwargs)
-    record(LayerCall(op, path, place, _shapes((args, kwargs)), _shapes(outputs)[0]))
+    shapes, named = _shapes((args, kwargs)), _named_shapes(op, args, kwargs)
+    record(LayerCall(op, path, place, shapes, _shapes(outputs)[0], named))
     return outputs
 
 

@@ -1,8 +1,9 @@
 """Where a model's 1×1 layers sit and what they cost: one bar per layer, in network order.
 
-Each conv or dense layer of a :class:`~conv1x1_viz.ModelAudit` is one bar, as high as
-its multiply-accumulates; the part in 1×1 kernels (all of a 1×1 layer, the pointwise
-half of a separable one) is coloured at the bottom of the bar. The legend gives the 1×1
+Each layer of a :class:`~conv1x1_viz.ModelAudit` counted by a rule is one bar, as high
+as its multiply-accumulates; the part in 1×1 layers (all of a 1×1 layer, the pointwise
+half of a separable one, attention's projections) is coloured at the bottom of the bar,
+the rest in the colour of what it is. The legend gives the 1×1
 layers' share of the parameters and of the MACs; the layers whose MACs are not counted
 are named under the axis.
 """
@@ -16,6 +17,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.container import BarContainer
 from matplotlib.legend import Legend
+from matplotlib.patches import Patch
 from matplotlib.text import Text
 from matplotlib.ticker import EngFormatter, MaxNLocator
 
@@ -26,10 +28,25 @@ from conv1x1_viz.formulas import format_count
 __all__ = ["ModelAuditArtists", "draw_model_audit"]
 
 _AUDIT_STYLE: dict[str, Any] = {
-    "colors": ("#f58518", "#9eb9d4"),  # 1×1, everything else
+    "colors": ("#f58518", "#9eb9d4"),  # 1×1, convolutions' other MACs
     "fontsize": 9,
     "headroom": 1.45,  # y axis up to this × the tallest bar, room for the legend
 }
+
+
+#: The other parts of a bar, by the row's kind: legend label and colour (None: ``colors[1]``).
+_FAMILIES = {
+    "conv": ("k×k, depthwise and transposed conv", None),
+    "attention": ("attention's products QKᵀ and A·V", "#b279a2"),
+    "recurrent": ("recurrent gates", "#54a24b"),
+    "dense": ("dense on a whole vector", "#bab0ac"),
+}
+_FAMILY_OF = {"attention": "attention", "recurrent": "recurrent", "dense": "dense"}
+
+
+def _family(row: Any) -> str:
+    """Which family the part of a row outside 1×1 kernels belongs to."""
+    return _FAMILY_OF.get(row.kind, "conv")
 
 
 def _audit(audit: object) -> ModelAudit:
@@ -49,13 +66,12 @@ def _texts(audit: ModelAudit) -> tuple[str, list[str], str]:
         f"1×1 ({audit.count_1x1} layer{'' if audit.count_1x1 == 1 else 's'}): "
         f"{100 * audit.share_1x1_params:.1f} % of parameters, "
         f"{100 * audit.share_1x1_macs:.1f} % of MACs",
-        "k×k, depthwise and dense",
     ]
     other = audit.not_counted
     note = f"not counted: {len(other)} other weight layers" + (
         f", {format_count(sum(r.params for r in other))} parameters" if other else ""
     )
-    return title, labels, f"conv and dense layers, in network order\n{note}"
+    return title, labels, f"layers counted by a rule, in network order\n{note}"
 
 
 @dataclass
@@ -67,15 +83,16 @@ class ModelAuditArtists:
     ax : matplotlib.axes.Axes
         Where they are drawn.
     bars_1x1 : matplotlib.container.BarContainer
-        One bar per conv or dense layer, in network order (``x = 1, 2, ...``), as high
+        One bar per layer counted by a rule, in network order (``x = 1, 2, ...``), as high
         as the MACs in its 1×1 kernels (0 for layers without).
     bars_rest : matplotlib.container.BarContainer
         On top of those, the rest of each layer's MACs.
     title : matplotlib.text.Text
-        The model's name, its MACs and its number of conv and dense layers.
+        The model's name, its MACs and its number of layers counted by a rule.
     legend : matplotlib.legend.Legend
-        The two colours, the first with the 1×1 layers' count and their shares of the
-        parameters and of the MACs.
+        The 1×1 colour, with the 1×1 layers' count and their shares of the parameters
+        and of the MACs, then one colour per other part shown: convolutions,
+        attention's products, recurrent gates, dense layers on a whole vector.
     note : matplotlib.text.Text
         The label under the axis, with the layers whose MACs are not counted.
     style : dict
@@ -91,25 +108,35 @@ class ModelAuditArtists:
     style: dict[str, Any]
 
     def update(self, audit: ModelAudit) -> None:
-        """Show ``audit``, which must have as many conv and dense layers as were drawn."""
+        """Show ``audit``, which must have as many layers counted by a rule as were drawn."""
         audit = _audit(audit)
         rows = [r for r in audit.rows if r.counted]
         if len(rows) != len(self.bars_1x1):
             raise ValueError(
-                f"audit must have {len(self.bars_1x1)} conv and dense layers, as drawn, "
+                f"audit must have {len(self.bars_1x1)} layers counted by a rule, as drawn, "
                 f"got {len(rows)}"
             )
         ones = np.array([r.macs_1x1 for r in rows], dtype=float)
         rest = np.array([r.macs - r.macs_1x1 for r in rows], dtype=float)
         for bar, height in zip(self.bars_1x1, ones, strict=True):
             bar.set_height(height)
-        for bar, bottom, height in zip(self.bars_rest, ones, rest, strict=True):
+        families = [_family(r) for r in rows]
+        colours = {f: colour or self.style["colors"][1] for f, (_, colour) in _FAMILIES.items()}
+        for bar, bottom, height, family in zip(self.bars_rest, ones, rest, families, strict=True):
             bar.set_y(bottom)
             bar.set_height(height)
+            bar.set_facecolor(colours[family])
         title, labels, note = _texts(audit)
         self.title.set_text(title)
-        for text, label in zip(self.legend.get_texts(), labels, strict=True):
-            text.set_text(label)
+        present = {g for h, g in zip(rest, families, strict=True) if h > 0}
+        shown = [f for f in _FAMILIES if f in present]
+        handles = [Patch(color=self.style["colors"][0])] + [Patch(color=colours[f]) for f in shown]
+        labels += [_FAMILIES[f][0] for f in shown]
+        self.legend.remove()
+        self.legend = self.ax.legend(
+            handles, labels, loc="upper left", frameon=False,
+            prop={"family": FONT, "size": self.style["fontsize"]},
+        )  # fmt: skip
         self.note.set_text(note)
         peak = float((ones + rest).max()) if rows else 0.0
         self.ax.set_ylim(0, (peak or 1.0) * self.style["headroom"])
@@ -118,7 +145,7 @@ class ModelAuditArtists:
 def draw_model_audit(
     audit: ModelAudit, *, ax: Axes | None = None, **style: Any
 ) -> ModelAuditArtists:
-    """Draw the MACs of every conv and dense layer of a model, its 1×1 part coloured.
+    """Draw the MACs of every layer of a model counted by a rule, its 1×1 part coloured.
 
     Parameters
     ----------
@@ -163,10 +190,7 @@ def draw_model_audit(
     bars_rest = ax.bar(x, np.zeros(n), width, color=s["colors"][1], linewidth=0)
     size = s["fontsize"]
     title = fixed_title(ax, "", fontsize=size + 1, loc="left")
-    legend = ax.legend(
-        [bars_1x1, bars_rest], ["", ""], loc="upper left", frameon=False,
-        prop={"family": FONT, "size": size},
-    )  # fmt: skip
+    legend = ax.legend([bars_1x1], [""])  # replaced by update(), with the parts shown
     note = ax.set_xlabel("", fontfamily=FONT, fontsize=size)
     ax.set_ylabel("MACs", fontfamily=FONT, fontsize=size)
     ax.yaxis.set_major_formatter(EngFormatter(sep=" ", usetex=False, useMathText=False))

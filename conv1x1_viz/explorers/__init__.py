@@ -4,14 +4,11 @@ Import this package explicitly (``from conv1x1_viz.explorers import ParamExplore
 brings in matplotlib and ipywidgets, which ``import conv1x1_viz`` does not load up front
 (the package also resolves ``conv1x1_viz.ParamExplorer`` lazily).
 
-One module an explorer. They are moving into the page one at a time (issue "Explorers that
-live in the page"): :class:`ParamExplorer`, :class:`MixingExplorer`,
-:class:`ReductionExplorer`, :class:`BottleneckExplorer` and :class:`SeparableExplorer` are
-drawn in the page (:class:`~conv1x1_viz.explorers.page.PageExplorer`, an anywidget: every
-press, click and hover drawn by the page, no kernel needed), :class:`ReconstructionExplorer`
-still draws in the kernel on :class:`~conv1x1_viz.explorers.base.Explorer`. All declare
-their controls through
-:mod:`~conv1x1_viz.explorers.controls`:
+One module an explorer. All are drawn in the page
+(:class:`~conv1x1_viz.explorers.page.PageExplorer`, an anywidget: every press, click and
+hover drawn by the page, no kernel needed); :class:`~conv1x1_viz.explorers.base.Explorer`,
+on which they drew in the kernel, is used by none of them now. All declare their controls
+through :mod:`~conv1x1_viz.explorers.controls`:
 
 - :class:`ParamExplorer`: parameters and multiply-accumulates of one layer;
 - :class:`MixingExplorer`: one pixel through a 1×1 layer, as a matrix product;
@@ -20,9 +17,8 @@ their controls through
 - :class:`ReconstructionExplorer`: how much a 1×1 layer to k maps can keep;
 - :class:`SeparableExplorer`: standard, grouped and depthwise separable layers.
 
-Those drawn in the kernel draw the pictures their sliders would show ahead, for the page
-to switch to as they move (:mod:`~conv1x1_viz.explorers.frames`,
-:mod:`~conv1x1_viz.explorers.ahead`).
+The old base drew the pictures its sliders would show ahead, for the page to switch to as
+they moved (:mod:`~conv1x1_viz.explorers.frames`, :mod:`~conv1x1_viz.explorers.ahead`).
 """
 
 from conv1x1_viz.explorers.base import Explorer

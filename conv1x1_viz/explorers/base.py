@@ -400,13 +400,13 @@ class Explorer(DrawsAhead, ipywidgets.VBox):
 
         Examples
         --------
-        >>> from conv1x1_viz.explorers import ReconstructionExplorer
-        >>> explorer = ReconstructionExplorer()
-        >>> with explorer.hold_updates():
-        ...     explorer.sliders["filters"].value = 4
-        ...     explorer.sliders["filters"].value = 16
-        >>> explorer.summary().splitlines()[1]
-        '1×1 layer: 64×64×32 → 64×64×16 and back, (1·1·32 + 1)·16 = 528 parameters down'
+        With ``explorer`` an Explorer whose controls include ``in_channels`` and
+        ``filters`` (no explorer of the package draws in the kernel any more;
+        ``tests/test_explorers.py`` drives this with the old ones)::
+
+            with explorer.hold_updates():
+                explorer.sliders["in_channels"].value = 256
+                explorer.sliders["filters"].value = 32
         """
         outer = self._busy
         self._busy = True

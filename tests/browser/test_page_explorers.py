@@ -17,7 +17,12 @@ from matplotlib.figure import Figure
 
 import conv1x1_viz.explorers as explorers_package
 from conv1x1_viz import contract, conv1x1, conv_macs, conv_params
-from conv1x1_viz.explorers import MixingExplorer, PageExplorer, ParamExplorer
+from conv1x1_viz.explorers import (
+    MixingExplorer,
+    PageExplorer,
+    ParamExplorer,
+    ReconstructionExplorer,
+)
 from conv1x1_viz.geometry import filter_block_scene
 
 from .page_widget import mount, page_call
@@ -35,6 +40,8 @@ PAGE_EXPLORERS = [
 CASES = [(cls, {}) for cls in PAGE_EXPLORERS] + [
     (ParamExplorer, {"input_size": size}) for size in [(256, 256), (150, 128)]
 ]
+# ReconstructionExplorer with trained layers, as notebook 06 makes it: one more readout line.
+CASES.append((ReconstructionExplorer, {"trained": {1: 0.71, 2: 0.53, 4: 0.31, 8: 0.15, 16: 0.05}}))
 #: Above this many settings, a seeded sample of them is compared.
 MOST_SETTINGS = 4000
 
@@ -67,7 +74,7 @@ def python_readouts(explorer, settings):
 
 def _case_id(case):
     cls, kwargs = case
-    return cls.__name__ + "".join(f"-{v}" for v in kwargs.values())
+    return cls.__name__ + "".join(f"-{k}" if k == "trained" else f"-{v}" for k, v in kwargs.items())
 
 
 @pytest.mark.parametrize("case", CASES, ids=_case_id)
@@ -587,6 +594,196 @@ def test_separable_readout_and_geometry_in_the_page_equal_python_at_every_layer(
                     err_msg=f"{values}",
                 )
         assert js["names"] == [n.get_text() for n in picture.cost.names], values
+
+
+# ------------------------------------------------------------------ ReconstructionExplorer
+
+#: Trained layers' errors, as notebook 06 gives them (its numbers rounded).
+TRAINED = {1: 0.71, 2: 0.53, 4: 0.31, 8: 0.15, 16: 0.05}
+
+
+def _quantization_bound(explorer, name: str, k: int) -> np.ndarray:
+    """How far the page's map j may be from Python's at width k: the half steps of its terms."""
+    sent = explorer.spec["data"]["reductions"][name]
+    steps, loadings = np.array(sent["steps"][:k]), np.array(sent["loadings"][:k])
+    return (steps[:, None] / 2 * np.abs(loadings)).sum(axis=0)
+
+
+@pytest.mark.parametrize(
+    "kwargs", [{}, {"features": 64, "image_size": 24}, {"features": 9, "shown_maps": 9}]
+)
+def test_the_rebuilt_maps_in_the_page_equal_pythons_within_the_quantization(page, kwargs):
+    explorer = ReconstructionExplorer(**kwargs)
+    mount(page, explorer)
+    h, w, c = explorer.features.shape
+    widths = sorted({1, 2, 3, c // 2, c - 1, c, *random.Random(5).sample(range(1, c + 1), 4)})
+    in_page = page_call(
+        page,
+        """argument.widths.map((k) => ['pca', 'random'].map((name) =>
+          module.KINDS['reconstruction-explorer'].rebuilt(argument.spec, name, k)
+            .map((values) => Array.from(values))))""",
+        {"spec": explorer.spec, "widths": widths},
+    )
+    truth = {"pca": explorer.results.pca_maps, "random": explorer.results.random_maps}
+    scale = float(np.abs(explorer.features).max())
+    worst = 0.0
+    for k, maps in zip(widths, in_page, strict=True):
+        for name, shown in zip(("pca", "random"), maps, strict=True):
+            got = np.array(shown).reshape(-1, h, w).transpose(1, 2, 0)  # (H, W, S)
+            off = np.abs(got - truth[name][k - 1])
+            bound = _quantization_bound(explorer, name, k)
+            assert np.all(off <= bound + 1e-9 * scale), (k, name, off.max(), bound)
+            worst = max(worst, float(off.max()) / explorer.spec["data"]["vmax"])
+    # About one per cent of the colour scale at worst (3 of its 256 colours).
+    assert worst < 0.02, worst
+
+
+def test_the_page_colours_each_rebuilt_map_as_matplotlib_colours_its_values(page):
+    import matplotlib
+
+    explorer = ReconstructionExplorer(filters=6)
+    mount(page, explorer)
+    painted = page.evaluate(
+        """() => [1, 2].map((i) => [...document.querySelectorAll(`.c1x1-map-${i} canvas`)]
+          .map((c) => Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data)))"""
+    )
+    values = page_call(
+        page,
+        """['pca', 'random'].map((name) => module.KINDS['reconstruction-explorer']
+          .rebuilt(argument, name, 6).map((v) => Array.from(v)))""",
+        explorer.spec,
+    )
+    h, w, _ = explorer.features.shape
+    cmap = matplotlib.colormaps["viridis"]
+    norm = matplotlib.colors.Normalize(0.0, explorer.spec["data"]["vmax"])
+    assert [len(row) for row in painted] == [len(explorer.shown)] * 2
+    for row_pixels, row_values in zip(painted, values, strict=True):
+        for pixels, shown in zip(row_pixels, row_values, strict=True):
+            drawn = np.reshape(pixels, (h, w, 4)).astype(np.uint8)
+            expected = cmap(norm(np.reshape(shown, (h, w))), bytes=True)
+            np.testing.assert_array_equal(drawn, expected)
+
+
+RECONSTRUCTION_SHOWN = """() => {
+  const svg = document.querySelector('.c1x1-figure svg');
+  const at = (el, ...names) => names.map((n) => Number(el.getAttribute(n)));
+  const origin = svg.getBoundingClientRect();
+  return {
+    texts: [...svg.querySelectorAll('.c1x1-text')].map((t) => {
+      const b = t.getBoundingClientRect();
+      const x = (b.left + b.right) / 2 - origin.left, y = (b.top + b.bottom) / 2 - origin.top;
+      return [t.textContent, x, y];
+    }),
+    cursor: at(svg.querySelector('.c1x1-cursor'), 'x1', 'x2'),
+    markers: [...svg.querySelectorAll('.c1x1-marker')].map((m) => at(m, 'cx', 'cy')),
+    points: [...svg.querySelectorAll('.c1x1-point')].map((p) =>
+      [Number(p.getAttribute('x')) + Number(p.getAttribute('width')) / 2,
+       Number(p.getAttribute('y')) + Number(p.getAttribute('height')) / 2]),
+    maps: [1, 2, 3].map((i) => [...svg.querySelectorAll(`.c1x1-map-${i - 1}`)]
+      .map((m) => at(m, 'x', 'y', 'width', 'height'))),
+  };
+}"""
+
+
+def _reconstruction_saved(explorer):
+    """The saved picture's texts (centres of their boxes), cursor, markers, points and maps, in
+    its pixels, y down."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    fig = Figure()
+    FigureCanvasAgg(fig)
+    picture = explorer.draw_picture(fig)
+    fig.canvas.draw()
+    renderer, height = fig.canvas.get_renderer(), fig.bbox.height
+    ax = picture.curves.ax
+    bar = picture.grids[0].colorbar.ax
+    low, high = bar.get_ylim()
+    texts = [*picture.labels, *ax.get_xticklabels(), *ax.get_yticklabels(), *ax.texts]
+    texts += [g.title for g in picture.grids]
+    ticks = zip(bar.get_yticks(), bar.get_yticklabels(), strict=True)
+    texts += [t for loc, t in ticks if low <= loc <= high]
+
+    def centre(t):
+        box = t.get_window_extent(renderer)
+        return [t.get_text(), (box.x0 + box.x1) / 2, height - (box.y0 + box.y1) / 2]
+
+    def pixels(ax, xy):
+        return [[x, height - y] for x, y in ax.transData.transform(np.atleast_2d(xy))]
+
+    curves = picture.curves
+    maps = []
+    for grid in picture.grids:
+        row = []
+        for left, right, bottom, top in grid.layout.extents:
+            (x0, y0), (x1, y1) = pixels(grid.ax, [(left, top), (right, bottom)])
+            row.append([x0, y0, x1 - x0, y1 - y0])
+        maps.append(row)
+    return {
+        "texts": [centre(t) for t in texts if t.get_visible() and t.get_text()],
+        "cursor": [p[0] for p in pixels(ax, np.c_[curves.cursor.get_xdata(), [0, 1]])],
+        "markers": pixels(ax, np.c_[curves.markers.get_xdata(), curves.markers.get_ydata()]),
+        "points": pixels(ax, np.c_[curves.points.get_xdata(), curves.points.get_ydata()])
+        if curves.points is not None
+        else [],
+        "maps": maps,
+    }
+
+
+def test_the_reconstruction_picture_shows_the_saved_pictures_texts_where_it_has_them(page):
+    explorer = ReconstructionExplorer(trained=TRAINED)
+    mount(page, explorer)
+    svg = page.locator(".c1x1-figure > svg")
+    width, height = (f"{100 * size:.0f}" for size in explorer.figsize)  # the saved pixels
+    assert (svg.get_attribute("width"), svg.get_attribute("height")) == (width, height)
+    for k in [1, 2, 4, 5, 16, 31, 32, *random.Random(6).sample(range(3, 31), 5)]:
+        page.evaluate("(v) => window.c1x1Page.fromKernel(v)", {"filters": k})
+        explorer.set(filters=k)
+        shown, saved = page.evaluate(RECONSTRUCTION_SHOWN), _reconstruction_saved(explorer)
+        assert sorted(t[0] for t in shown["texts"]) == sorted(t[0] for t in saved["texts"]), k
+        # Each text where the saved picture has it: the centres of their boxes within 2 pixels
+        # (the page's font is DejaVu Sans too; its box is the font's, a little taller).
+        for text, x, y in saved["texts"]:
+            nearest = min(
+                (abs(px - x) + abs(py - y), (px, py)) for t, px, py in shown["texts"] if t == text
+            )
+            assert nearest[0] < 3, (k, text, (x, y), nearest)
+        np.testing.assert_allclose(shown["cursor"], saved["cursor"], atol=1e-3)
+        np.testing.assert_allclose(shown["markers"], saved["markers"], atol=1e-3)
+        np.testing.assert_allclose(shown["points"], saved["points"], atol=1e-3)
+        # The maps on whole pixels, as matplotlib puts an image.
+        np.testing.assert_allclose(shown["maps"], saved["maps"], atol=0.5 + 1e-9)
+        readout = page.locator(".c1x1-readout").inner_text()
+        assert readout.splitlines() == explorer.readout_texts()[1].splitlines()
+    assert page.locator(".c1x1-errors").inner_text() == ""
+
+
+def test_a_click_on_the_curves_picks_the_width_under_the_mouse(page):
+    explorer = ReconstructionExplorer(trained=TRAINED)
+    mount(page, explorer)
+    saved = _reconstruction_saved(explorer)
+    _, (_, y1) = saved["markers"]  # at k = 4, the marker on the PCA curve
+    for k in (1, 16, 32, 7, 4):
+        before = len(page.evaluate("() => window.c1x1Page.saved"))
+        page.mouse.click(*_svg_point(page, _reconstruction_x(explorer, k) + 2.0, y1 + 20))
+        values = page.evaluate("() => window.c1x1Page.state.values")
+        assert values == {"filters": k}
+        assert len(page.evaluate("() => window.c1x1Page.saved")) == before + 1
+        explorer.set(**values)
+        readout = page.locator(".c1x1-readout").inner_text()
+        assert readout.splitlines() == explorer.readout_texts()[1].splitlines()
+        assert page.locator(".c1x1-slider-filters .c1x1-control-value").inner_text() == str(k)
+    # Off the curves' axes (on the maps), a click changes nothing.
+    left, top, width, height = saved["maps"][1][0]
+    page.mouse.click(*_svg_point(page, left + width / 2, top + height / 2))
+    assert page.evaluate("() => window.c1x1Page.state.values") == {"filters": 4}
+    assert page.locator(".c1x1-errors").inner_text() == ""
+
+
+def _reconstruction_x(explorer, k: float) -> float:
+    """Where width k is on the curves' axes, in the saved picture's pixels."""
+    left, _, right, _ = explorer.spec["data"]["curves_box"]
+    low, high = explorer.spec["data"]["xlim"]
+    return left + (k - low) / (high - low) * (right - left)
 
 
 # -- ReductionExplorer: maps before and after a 1×1 layer, a map selected by a click ---------
