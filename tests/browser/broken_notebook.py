@@ -1,9 +1,77 @@
 """A notebook broken on purpose, one way per cell, for the checker's own test.
 
-The cells name their DOM classes through ``conv1x1_viz.contract``, as the explorers do.
+The fake explorers (:func:`fake_explorer`) put the DOM classes of ``conv1x1_viz.contract``
+on the page, as the explorers do, and draw the same controls: a range input per slider
+with its value beside it, and a readout, which they compute wrongly on purpose.
 """
 
 from __future__ import annotations
+
+import json
+
+from conv1x1_viz import contract
+
+FAKE_ESM = """
+export default {
+  render({ model, el }) {
+    const values = {...model.get('values')};
+    el.className = model.get('classes').join(' ');
+    const readout = document.createElement('div');
+    readout.className = model.get('readout_class');
+    const show = () => {
+      const names = Object.keys(values).join(', ');
+      readout.textContent = String(new Function(names, 'return ' + model.get('formula'))(
+        ...Object.values(values)));
+    };
+    for (const [key, value] of Object.entries(values)) {
+      const row = document.createElement('label');
+      row.className = 'c1x1-control ' + model.get('slider_prefix') + key;
+      const input = document.createElement('input');
+      input.type = 'range';
+      input.min = 1;
+      input.max = 64;
+      input.value = value;
+      const shown = document.createElement('span');
+      shown.className = 'c1x1-control-value';
+      const mark = () => {
+        for (const a of ['now', 'min', 'max']) input.setAttribute('aria-value' + a,
+          a === 'now' ? input.value : input[a]);
+        shown.textContent = input.value;
+      };
+      input.addEventListener('input', () => { values[key] = Number(input.value); mark(); show(); });
+      mark();
+      row.append(input, shown);
+      el.append(row);
+    }
+    el.append(readout);
+    show();
+  },
+};
+"""
+
+
+def fake_explorer(kind: str, values: dict[str, int], formula: str):
+    """An anywidget shaped like an explorer of *kind*: sliders 1 … 64, a wrong readout.
+
+    *formula* is a JavaScript expression of the slider keys, the readout's text.
+    """
+    import anywidget
+    import traitlets
+
+    class Fake(anywidget.AnyWidget):
+        _esm = FAKE_ESM
+        values = traitlets.Dict().tag(sync=True)
+        classes = traitlets.List().tag(sync=True)
+        formula = traitlets.Unicode().tag(sync=True)
+        readout_class = traitlets.Unicode(contract.READOUT).tag(sync=True)
+        slider_prefix = traitlets.Unicode(contract.SLIDER_PREFIX).tag(sync=True)
+
+    return Fake(
+        values=json.loads(json.dumps(values)),
+        classes=[contract.EXPLORER, contract.kind_class(kind)],
+        formula=formula,
+    )
+
 
 ONE_PIXEL_PNG = (
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAA"
@@ -29,55 +97,19 @@ BROKEN_CELLS = {
         "Ghost()"
     ),
     "explorer_callback_raises": (
-        "import ipywidgets as widgets\n"
-        "from conv1x1_viz import contract as c\n\n"
-        "slider = widgets.IntSlider(value=1, min=1, max=8)\n"
-        "slider.add_class(c.slider_class('filters'))\n"
-        "readout = widgets.HTML('1')\n"
-        "readout.add_class(c.READOUT)\n"
-        "errors = widgets.Output()\n"
-        "errors.add_class(c.ERRORS)\n\n"
-        "def update(change):\n"
-        "    with errors:\n"
-        "        raise ValueError('filters must be even, got ' + str(change['new']))\n\n"
-        "slider.observe(update, names='value')\n"
-        "box = widgets.VBox([slider, readout, errors])\n"
-        "box.add_class(c.EXPLORER)\n"
-        "box.add_class(c.kind_class('param-explorer'))\n"
-        "display(box)\n"
-        "slider.value = 3"
+        "from conv1x1_viz.explorers import ParamExplorer\n\n"
+        "odd = ParamExplorer()\n"
+        "display(odd)\n"
+        "odd.values = {**odd.values, 'filters': 33}  # as a broken page would send it"
     ),
     "wrong_count": (
-        "import ipywidgets as widgets\n"
-        "from conv1x1_viz import contract as c\n\n"
-        "sl = {k: widgets.IntSlider(value=v, min=1, max=64)\n"
-        "      for k, v in (('in_channels', 8), ('filters', 4))}\n"
-        "for k, w in sl.items():\n"
-        "    w.add_class(c.slider_class(k))\n"
-        "out = widgets.HTML()\n"
-        "out.add_class(c.READOUT)\n\n"
-        "def show(change=None):  # forgets the biases\n"
-        "    out.value = f\"{sl['in_channels'].value * sl['filters'].value:,} parameters\"\n\n"
-        "for w in sl.values():\n"
-        "    w.observe(show, names='value')\n"
-        "show()\n"
-        "wrong = widgets.VBox([*sl.values(), out])\n"
-        "wrong.add_class(c.EXPLORER)\n"
-        "wrong.add_class(c.kind_class('param-explorer'))\n"
-        "wrong"
+        "from tests.browser.broken_notebook import fake_explorer\n\n"
+        "fake_explorer('param-explorer', {'in_channels': 8, 'filters': 4},\n"
+        "              'in_channels * filters + \" parameters\"')  # forgets the biases"
     ),
     "unknown_kind": (
-        "import ipywidgets as widgets\n"
-        "from conv1x1_viz import contract as c\n\n"
-        "knob = widgets.IntSlider(value=4, min=1, max=8)\n"
-        "knob.add_class(c.slider_class('filters'))\n"
-        "says = widgets.HTML('whatever it likes')\n"
-        "says.add_class(c.READOUT)\n"
-        "knob.observe(lambda change: setattr(says, 'value', str(change['new'])), 'value')\n"
-        "mystery = widgets.VBox([knob, says])\n"
-        "mystery.add_class(c.EXPLORER)\n"
-        "mystery.add_class(c.kind_class('mystery-explorer'))\n"
-        "mystery"
+        "from tests.browser.broken_notebook import fake_explorer\n\n"
+        "fake_explorer('mystery-explorer', {'filters': 4}, '\"whatever it likes\"')"
     ),
     "page_error": (
         "from IPython.display import Javascript\n"

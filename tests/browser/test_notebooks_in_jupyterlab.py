@@ -111,7 +111,7 @@ def test_checker_reports_broken_widgets_and_errors(lab, lab_page):
         "missing_frontend_module", "widget failed to display", "replaced by the error widget"
     )
     assert found("explorer_callback_raises", "explorer error area is not empty")
-    assert found("explorer_callback_raises", "filters must be even")
+    assert found("explorer_callback_raises", "filters must be one of")
     assert found("figure_gone", "saved notebook shows 1 figure image(s), the page 0")
     assert found("cell_raises", "error output", "c1x1 deliberate failure")
     assert found("never_runs", "did not run")
@@ -124,7 +124,7 @@ def test_checker_reports_broken_widgets_and_errors(lab, lab_page):
         return page.locator(".jp-Notebook .jp-Cell").nth(index[tag]).locator(EXPLORER)
 
     # An explorer whose readout is off (it forgets the biases) fails the slider check.
-    with pytest.raises(AssertionError, match=r"readout did not come to show 40 for"):
+    with pytest.raises(AssertionError, match=r"readout did not come to show 44 for"):
         drive_slider(
             page, explorer_in("wrong_count"), path.name, "wrong", "in_channels", readout_timeout_s=2
         )
@@ -139,15 +139,17 @@ def _element(tag: str, classes: list[str], inner: str = "", **attrs: str) -> str
 
 
 def _slider(key: str, value: int, low: int, high: int, text: str) -> str:
+    """A control as the page draws it: a range input and its value beside it."""
     handle = _element(
-        "div",
-        ["noUi-handle"],
+        "input",
+        [],
+        type="range",
         aria_valuenow=str(value),
         aria_valuemin=str(low),
         aria_valuemax=str(high),
     )
-    readout = _element("div", ["widget-readout"], text)
-    return _element("div", ["widget-slider", contract.slider_class(key)], handle + readout)
+    shown = _element("span", ["c1x1-control-value"], text)
+    return _element("label", ["c1x1-control", contract.slider_class(key)], handle + shown)
 
 
 def test_page_script_reads_an_explorer_as_the_contract_says(page):
@@ -164,7 +166,7 @@ def test_page_script_reads_an_explorer_as_the_contract_says(page):
     )
     classes = [
         contract.EXPLORER,
-        "widget-vbox",
+        "c1x1-page",
         "c1x1-fixed-x",
         contract.kind_class("param-explorer"),
         *contract.fixed_size_classes({"height": 28, "width": 32, "filters": 99}),
