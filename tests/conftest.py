@@ -20,12 +20,6 @@ def pytest_addoption(parser):
     )  # fmt: skip
 
 
-def pytest_configure(config):
-    config.addinivalue_line(
-        "markers", "heavy: builds a large Keras model; deselected unless --heavy is given"
-    )
-
-
 def pytest_collection_modifyitems(config, items):
     """Deselect (not skip) the heavy tests unless ``--heavy``, and say so in the summary."""
     if config.getoption("--heavy"):
