@@ -92,6 +92,8 @@ def test_param_explorer_values_from_the_page_are_checked():
     assert explorer.error == "" and "·32 = 16,416" in _readout(explorer)
     explorer.values = {**explorer.values, "filters": 33}  # no control offers it
     assert explorer.error.startswith("ValueError: filters must be one of 1, 2, 3")
+    explorer.values = {**explorer.values, "filters": 64}  # a good value clears it
+    assert explorer.error == ""
     with pytest.raises(ValueError, match=r"no control named \['depth'\]"):
         explorer.set(depth=3)
     with pytest.raises(ValueError, match="use_bias must be True or False"):

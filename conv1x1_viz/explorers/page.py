@@ -264,6 +264,8 @@ class PageExplorer(anywidget.AnyWidget):
                     )
         except ValueError as exc:  # the page offers only allowed values: say so if not
             self.error = f"{type(exc).__name__}: {exc}"
+        else:
+            self.error = ""  # good values clear what a wrong one said
 
     def _keep_selection(self, change: dict[str, Any]) -> None:
         """Clear a selection that the new values no longer allow (the page does the same)."""

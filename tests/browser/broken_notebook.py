@@ -1,15 +1,12 @@
 """A notebook broken on purpose, one way per cell, for the checker's own test.
 
-The fake explorers (:func:`fake_explorer`) put the DOM classes of ``conv1x1_viz.contract``
+The fake explorers (``fake_explorer``, defined in the notebook by :data:`FAKE_EXPLORER`)
+put the DOM classes of ``conv1x1_viz.contract``
 on the page, as the explorers do, and draw the same controls: a range input per slider
 with its value beside it, and a readout, which they compute wrongly on purpose.
 """
 
 from __future__ import annotations
-
-import json
-
-from conv1x1_viz import contract
 
 FAKE_ESM = """
 export default {
@@ -28,6 +25,7 @@ export default {
       row.className = 'c1x1-control ' + model.get('slider_prefix') + key;
       const input = document.createElement('input');
       input.type = 'range';
+      input.setAttribute('data-lm-suppress-shortcuts', 'true');  // keys to the input
       input.min = 1;
       input.max = 64;
       input.value = value;
@@ -50,28 +48,24 @@ export default {
 """
 
 
-def fake_explorer(kind: str, values: dict[str, int], formula: str):
-    """An anywidget shaped like an explorer of *kind*: sliders 1 … 64, a wrong readout.
+#: Defines ``fake_explorer(kind, values, formula)`` in the notebook's kernel: an anywidget
+#: shaped like an explorer of *kind* (sliders 1 … 64 with the contract's classes) whose
+#: readout is the JavaScript expression *formula* of the slider keys: wrong on purpose.
+FAKE_EXPLORER = f"""import anywidget, traitlets
+from conv1x1_viz import contract
 
-    *formula* is a JavaScript expression of the slider keys, the readout's text.
-    """
-    import anywidget
-    import traitlets
 
+def fake_explorer(kind, values, formula):
     class Fake(anywidget.AnyWidget):
-        _esm = FAKE_ESM
+        _esm = {FAKE_ESM!r}
         values = traitlets.Dict().tag(sync=True)
         classes = traitlets.List().tag(sync=True)
         formula = traitlets.Unicode().tag(sync=True)
         readout_class = traitlets.Unicode(contract.READOUT).tag(sync=True)
         slider_prefix = traitlets.Unicode(contract.SLIDER_PREFIX).tag(sync=True)
 
-    return Fake(
-        values=json.loads(json.dumps(values)),
-        classes=[contract.EXPLORER, contract.kind_class(kind)],
-        formula=formula,
-    )
-
+    classes = [contract.EXPLORER, contract.kind_class(kind)]
+    return Fake(values=values, classes=classes, formula=formula)"""
 
 ONE_PIXEL_PNG = (
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAA"
@@ -103,14 +97,11 @@ BROKEN_CELLS = {
         "odd.values = {**odd.values, 'filters': 33}  # as a broken page would send it"
     ),
     "wrong_count": (
-        "from tests.browser.broken_notebook import fake_explorer\n\n"
+        FAKE_EXPLORER + "\n\n"
         "fake_explorer('param-explorer', {'in_channels': 8, 'filters': 4},\n"
         "              'in_channels * filters + \" parameters\"')  # forgets the biases"
     ),
-    "unknown_kind": (
-        "from tests.browser.broken_notebook import fake_explorer\n\n"
-        "fake_explorer('mystery-explorer', {'filters': 4}, '\"whatever it likes\"')"
-    ),
+    "unknown_kind": ("fake_explorer('mystery-explorer', {'filters': 4}, '\"whatever it likes\"')"),
     "page_error": (
         "from IPython.display import Javascript\n"
         "Javascript(\"setTimeout(() => { throw new Error('c1x1 deliberate page error'); }, 0)\")"

@@ -124,7 +124,7 @@ def test_checker_reports_broken_widgets_and_errors(lab, lab_page):
         return page.locator(".jp-Notebook .jp-Cell").nth(index[tag]).locator(EXPLORER)
 
     # An explorer whose readout is off (it forgets the biases) fails the slider check.
-    with pytest.raises(AssertionError, match=r"readout did not come to show 44 for"):
+    with pytest.raises(AssertionError, match=r"readout did not come to show 40 for"):
         drive_slider(
             page, explorer_in("wrong_count"), path.name, "wrong", "in_channels", readout_timeout_s=2
         )
