@@ -14,6 +14,7 @@ import numpy as np
 from PIL import Image
 
 PICTURE = Path(__file__).resolve().parents[1] / "docs" / "images" / "explorer.png"
+REDRAW = "redraw it: .venv/bin/python -m tests.test_docs_picture"
 
 
 def explorer_picture() -> Image.Image:
@@ -26,8 +27,8 @@ def explorer_picture() -> Image.Image:
 def test_the_readmes_explorer_picture_is_what_the_code_draws_now():
     committed = np.asarray(Image.open(PICTURE).convert("RGB"))
     drawn = np.asarray(explorer_picture())
-    assert committed.shape == drawn.shape, "redraw it: .venv/bin/python -m tests.test_docs_picture"
-    assert np.array_equal(committed, drawn), "redraw it: .venv/bin/python -m tests.test_docs_picture"
+    assert committed.shape == drawn.shape, REDRAW
+    assert np.array_equal(committed, drawn), REDRAW
 
 
 if __name__ == "__main__":
