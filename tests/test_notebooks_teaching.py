@@ -6,6 +6,7 @@ folded worked solution; and notebook 07's table lists every reader question with
 to where it is answered.
 """
 
+import ast
 import json
 import re
 
@@ -188,9 +189,7 @@ def test_checking_code_is_folded_in_jupyterlab(path):
     # The explanation passed to check_prediction often states the answer in words.
     for cell in _cells(path):
         source = _joined(cell["source"])
-        if "check_prediction(" in source and "nbval-ignore-output" not in cell["metadata"].get(
-            "tags", []
-        ):
+        if "check_prediction(" in source:
             assert cell["metadata"].get("jupyter", {}).get("source_hidden") is True, source[:80]
 
 
@@ -403,3 +402,31 @@ def test_explain_why_questions_keep_their_model_answers_folded():
             asked.append((path.name, prompt))
     assert len(asked) >= 3
     assert any(name.startswith("05") and "ReLU" in prompt for name, prompt in asked)
+
+
+def _writes_only_a_sentence(source):
+    """Whether a cell ends in ``Sentence(...)`` after at most two lines that feed it."""
+    try:
+        body = ast.parse(source).body
+    except SyntaxError:
+        return False
+    last = body[-1] if body else None
+    return (
+        isinstance(last, ast.Expr)
+        and isinstance(last.value, ast.Call)
+        and getattr(last.value.func, "id", getattr(last.value.func, "attr", None)) == "Sentence"
+        and len(body) <= 3
+    )
+
+
+def test_cells_that_only_write_prose_show_their_output_not_their_source():
+    # The learner reads the sentence, not the f-string that writes it (issue: code a learner
+    # reads is code worth reading); a click on the fold shows the code.
+    found = [
+        (path.name, i, cell["metadata"].get("jupyter", {}).get("source_hidden") is True)
+        for path in NOTEBOOKS
+        for i, cell in enumerate(_cells(path))
+        if cell["cell_type"] == "code" and _writes_only_a_sentence(_joined(cell["source"]))
+    ]
+    assert len(found) >= 10
+    assert [(name, i) for name, i, hidden in found if not hidden] == []

@@ -66,7 +66,12 @@ def _saved(notebook):
     ]
     texts = ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown"]
     texts += ["".join(o["data"]["text/html"]) for o in outputs if "text/html" in o.get("data", {})]
-    return explorers, sum(t.count("<details") for t in texts)
+    folded_code = sum(
+        bool(c["metadata"].get("jupyter", {}).get("source_hidden"))
+        for c in nb["cells"]
+        if c["cell_type"] == "code"
+    )
+    return explorers, sum(t.count("<details") for t in texts) + folded_code
 
 
 def _open(page, url):
@@ -136,9 +141,14 @@ def test_each_page_works_offline_and_its_explorers_are_live(page, site, name):
         assert links == PAGES[1:]
     else:
         explorers, details = _saved(notebook_dir() / name.replace(".html", ".ipynb"))
-        # Answers and worked solutions stay folded.
+        # Answers and worked solutions stay folded, and so does the code of every check,
+        # which states its answer (folded in JupyterLab too).
         opened = page.locator("details").evaluate_all("(d) => d.map((x) => x.open)")
         assert opened == [False] * details
+        shown_code = page.locator(
+            ".jp-CodeCell > .jp-Cell-inputWrapper .jp-InputArea-editor"
+        ).all_inner_texts()
+        assert shown_code and not [c for c in shown_code if "check_prediction(" in c]
         hosts = page.locator(f".{HOST_CLASS}")
         assert hosts.count() == len(explorers) == len(report.explorers[name])
         for i, saved in enumerate(explorers):
