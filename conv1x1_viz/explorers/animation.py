@@ -161,17 +161,10 @@ def _wrapped(label: str, text: str, width: float) -> list[str]:
 def _readout_lines(explorer: PageExplorer) -> list[tuple[str, str]]:
     """Return the readout as ``(label, text)`` lines, labels ending in ``": "``.
 
-    The lines of :meth:`~conv1x1_viz.explorers.page.PageExplorer.readout_texts`: the
-    preset's case, if any, then :meth:`readout_lines`. Should that text ever be written
-    otherwise, its lines are taken whole, without bold labels.
+    The lines of :meth:`~conv1x1_viz.explorers.page.PageExplorer.readout_rows`, which
+    :meth:`~conv1x1_viz.explorers.page.PageExplorer.readout_texts` writes out too.
     """
-    preset = explorer.current_preset()
-    case = [("Case", f"{preset.label}: {preset.source}")] if preset else []
-    lines = [(f"{label}: ", text) for label, text in [*case, *explorer.readout_lines()]]
-    plain = explorer.readout_texts()[1]
-    if "\n".join(label + text for label, text in lines) != plain:
-        lines = [("", line) for line in plain.splitlines()]
-    return lines
+    return [(f"{label}: ", text) for label, text in explorer.readout_rows()]
 
 
 def _readout_picture(lines: list[tuple[str, str]], width: int) -> Image.Image:

@@ -103,7 +103,7 @@ def page_module(*scripts: str) -> str:
     parts = [(_SCRIPTS / "core.js").read_text(encoding="utf-8")]
     parts += [(_SCRIPTS / f"{name}.js").read_text(encoding="utf-8") for name in scripts]
     parts.append(
-        "export { KINDS, readoutLines, applyLimits, keptSelection, fmt, fixed };\n"
+        "export { KINDS, readoutLines, applyLimits, keptSelection, fmt, fixed, pageModel };\n"
         "export default { render };\n"
     )
     return "\n".join(parts)
@@ -380,11 +380,18 @@ class PageExplorer(anywidget.AnyWidget):
                 return preset
         return None
 
-    def readout_texts(self) -> tuple[str, str]:
-        """Return the readout as HTML and as plain text; a preset's values name the case."""
+    def readout_rows(self) -> list[tuple[str, str]]:
+        """Return the readout's ``(label, text)`` lines.
+
+        The preset's case, if the values are a preset's, then :meth:`readout_lines`.
+        """
         preset = self.current_preset()
         case = [("Case", f"{preset.label}: {preset.source}")] if preset else []
-        lines = [*case, *self.readout_lines()]
+        return [*case, *self.readout_lines()]
+
+    def readout_texts(self) -> tuple[str, str]:
+        """Return the readout as HTML and as plain text (:meth:`readout_rows`)."""
+        lines = self.readout_rows()
         return _readout_html(lines), "\n".join(f"{label}: {text}" for label, text in lines)
 
     def summary(self) -> str:

@@ -6,16 +6,7 @@
 for (const host of document.querySelectorAll('.c1x1-site-explorer')) {
   if (!(host.dataset.kind in KINDS) || host.dataset.mounted) continue;
   const state = JSON.parse(host.querySelector('script.c1x1-site-state').textContent);
-  const listeners = {};
-  const model = {
-    get: (key) => state[key],
-    set: (key, value) => { state[key] = value; },
-    save_changes: () => {},
-    on: (event, callback) => { (listeners[event] = listeners[event] || []).push(callback); },
-    off: (event, callback) => {
-      listeners[event] = (listeners[event] || []).filter((c) => c !== callback);
-    },
-  };
+  const model = pageModel(state);  // the values each press saves go nowhere
   const el = document.createElement('div');
   host.replaceChildren(el);
   host.c1x1State = state;

@@ -1,9 +1,10 @@
 """An explorer drawn in the page, mounted on a blank page with no kernel and no JupyterLab.
 
 :func:`mount` loads the explorer's ES module (the very string anywidget sends) from a blob
-URL and calls its ``render`` with a model of our own that holds the explorer's synced
-state: what any front end hands anywidget's modules. The page's module then answers every
-press by itself; ``window.c1x1Page.saved`` counts the values it sent towards the kernel
+URL and calls its ``render`` with the module's own page-side model (``pageModel`` in
+``core.js``, which the static site uses too) holding the explorer's synced state: what any
+front end hands anywidget's modules. The page's module then answers every press by itself;
+``window.c1x1Page.saved`` counts the values it sent towards the kernel
 (``window.c1x1Page.selections`` the selection sent with each).
 """
 
@@ -12,29 +13,20 @@ from __future__ import annotations
 MOUNT = """async ([source, state]) => {
   const url = URL.createObjectURL(new Blob([source], {type: 'text/javascript'}));
   const module = await import(url);
-  const listeners = {};
   const page = (window.c1x1Page = {module, state, saved: [], selections: []});
-  const model = {
-    get: (key) => state[key],
-    set: (key, value) => { state[key] = value; },
-    save_changes: () => {
-      page.saved.push(JSON.parse(JSON.stringify(state.values)));
-      page.selections.push(state.selection);
-    },
-    on: (event, callback) => { (listeners[event] = listeners[event] || []).push(callback); },
-    off: (event, callback) => {
-      listeners[event] = (listeners[event] || []).filter((c) => c !== callback);
-    },
-  };
+  const model = module.pageModel(state, () => {
+    page.saved.push(JSON.parse(JSON.stringify(state.values)));
+    page.selections.push(state.selection);
+  });
   // What the kernel does when Python sets the values (and the selection, when given):
   // the page hears a change.
   page.fromKernel = (values, selection) => {
     state.values = values;
     state.wishes = {...values};
-    (listeners['change:values'] || []).forEach((c) => c());
+    model.changed('values');
     if (selection !== undefined) {
       state.selection = selection;
-      (listeners['change:selection'] || []).forEach((c) => c());
+      model.changed('selection');
     }
   };
   module.default.render({model, el: document.getElementById('host')});

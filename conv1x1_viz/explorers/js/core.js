@@ -381,3 +381,20 @@ function render({model, el}) {
     model.off('change:error', kernelError);
   };
 }
+
+// A model of the page's own, for a page with no kernel (the static site, the page tests):
+// it holds `state`, hands each saved set of values to `onSave`, and `changed(key)` tells the
+// listeners of `change:<key>`, as a kernel's update would.
+function pageModel(state, onSave = () => {}) {
+  const listeners = {};
+  return {
+    get: (key) => state[key],
+    set: (key, value) => { state[key] = value; },
+    save_changes: () => onSave(state),
+    on: (event, callback) => { (listeners[event] = listeners[event] || []).push(callback); },
+    off: (event, callback) => {
+      listeners[event] = (listeners[event] || []).filter((c) => c !== callback);
+    },
+    changed: (key) => (listeners[`change:${key}`] || []).forEach((c) => c()),
+  };
+}
