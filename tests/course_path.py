@@ -1,0 +1,145 @@
+"""How long the course takes to read: the core path and the deep dives, measured.
+
+The course marks what is off the core path in its headings. A heading whose text starts
+with "Deep dive" (after a notebook's number, as in "# 06 · Deep dive · Does it pay?") opens
+a deep dive, which runs until the next heading of the same or a higher level; everything
+else is the core. A notebook whose title is marked is a deep dive as a whole.
+
+What a learner reads is measured as they meet it:
+
+- **words**: the words of the markdown, and of the output of each cell whose code is folded
+  (a sentence written by code, a check's verdict), which the learner reads as prose;
+- **lines of code**: the non-blank lines of every code cell whose code shows;
+- **code cells**: the cells the learner runs.
+
+Minutes are estimated at 200 words and 15 lines of code a minute. ``python -m
+tests.course_path`` prints the table that the README and notebook 00 give.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+WORDS_A_MINUTE = 200
+LINES_A_MINUTE = 15
+#: The core path's budget (issue 26): about 45 minutes.
+CORE_WORDS = 6_000
+CORE_LINES = 250
+
+HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
+DEEP_DIVE = re.compile(r"^(?:\d\d\s*·\s*)?Deep dive\b")
+WORD = re.compile(r"[^\W_]+(?:['’.,-][^\W_]+)*")
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a learner reads in one part of a notebook."""
+
+    words: int = 0
+    lines: int = 0
+    cells: int = 0
+
+    def __add__(self, other: Reading) -> Reading:
+        return Reading(self.words + other.words, self.lines + other.lines, self.cells + other.cells)
+
+    @property
+    def minutes(self) -> float:
+        return self.words / WORDS_A_MINUTE + self.lines / LINES_A_MINUTE
+
+
+def _text(value: str | list[str]) -> str:
+    return "".join(value) if isinstance(value, list) else value
+
+
+def _words(text: str) -> int:
+    return len(WORD.findall(text))
+
+
+def _folded_output_words(cell: dict) -> int:
+    """Words of what a folded cell shows: its plain text (the same sentence as its HTML)."""
+    words = 0
+    for out in cell.get("outputs", []):
+        if "text" in out:
+            words += _words(_text(out["text"]))
+        elif "text/plain" in out.get("data", {}):
+            words += _words(_text(out["data"]["text/plain"]))
+    return words
+
+
+def measure(path: Path) -> dict[str, Reading]:
+    """``{"core": Reading, "deep dive": Reading}`` for one notebook."""
+    nb = json.loads(Path(path).read_text())
+    parts = {"core": Reading(), "deep dive": Reading()}
+    deep_level = None  # the level of the heading that opened the current deep dive
+
+    def part() -> str:
+        return "core" if deep_level is None else "deep dive"
+
+    for cell in nb["cells"]:
+        source = _text(cell["source"])
+        if cell["cell_type"] == "markdown":
+            chunk: list[str] = []
+            for line in source.splitlines():
+                match = HEADING.match(line)
+                if match:
+                    parts[part()] += Reading(words=_words("\n".join(chunk)))
+                    chunk = []
+                    level = len(match.group(1))
+                    if deep_level is not None and level <= deep_level:
+                        deep_level = None
+                    if deep_level is None and DEEP_DIVE.match(match.group(2)):
+                        deep_level = level
+                chunk.append(line)
+            parts[part()] += Reading(words=_words("\n".join(chunk)))
+        elif cell["cell_type"] == "code" and source.strip():
+            if cell.get("metadata", {}).get("jupyter", {}).get("source_hidden"):
+                parts[part()] += Reading(words=_folded_output_words(cell), cells=1)
+            else:
+                lines = sum(1 for line in source.splitlines() if line.strip())
+                parts[part()] += Reading(lines=lines, cells=1)
+    return parts
+
+
+def course() -> dict[str, dict[str, Reading]]:
+    """Every notebook's measure, by its name without the suffix."""
+    return {path.stem: measure(path) for path in NOTEBOOKS}
+
+
+def core_path() -> Reading:
+    """The whole core path: the core parts of every notebook."""
+    total = Reading()
+    for parts in course().values():
+        total += parts["core"]
+    return total
+
+
+def rounded_minutes(reading: Reading) -> int:
+    """Minutes rounded up to a multiple of 5, as the tables give them (0 stays 0)."""
+    minutes = reading.minutes
+    return 5 * math.ceil(minutes / 5)
+
+
+def main() -> None:
+    print("| notebook | core: words, lines, cells | core min | deep dives min |")
+    print("| --- | --- | ---: | ---: |")
+    for name, parts in course().items():
+        core, deep = parts["core"], parts["deep dive"]
+        print(
+            f"| `{name}` | {core.words:,}, {core.lines}, {core.cells} | "
+            f"{rounded_minutes(core)} | {rounded_minutes(deep)} |"
+        )
+    total = core_path()
+    print(
+        f"\ncore path: {total.words:,} words (budget {CORE_WORDS:,}), {total.lines} lines of code "
+        f"(budget {CORE_LINES}), {total.cells} code cells, {total.minutes:.0f} minutes"
+    )
+
+
+if __name__ == "__main__":
+    main()
