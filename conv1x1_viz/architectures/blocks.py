@@ -47,9 +47,10 @@ def tutorial_architecture(
 ) -> Architecture:
     """Describe the tutorial's model: a 3×3 layer with 512 filters, then a 1×1 layer.
 
-    Both layers use ``"same"`` padding and a ReLU, so the 1×1 layer keeps the
-    256×256 size and only changes the depth: 512 filters *project* (same depth),
-    64 *reduce* and 1,024 *expand*.
+    Both layers use ``"same"`` padding, as the tutorial does, and a ReLU. The 3×3
+    layer keeps the 256×256 size because of its padding; the 1×1 layer, with stride 1,
+    keeps it whatever its padding, and only changes the depth: 512 filters *project*
+    (same depth), 64 *reduce* and 1,024 *expand*.
 
     Parameters
     ----------
