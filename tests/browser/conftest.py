@@ -27,31 +27,26 @@ import sys
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 
+from tests.reports import gathered
+
 from .browser_setup import (
     CHROMIUM_ARGS,
     CONTEXT_ARGS,
     HOW_TO_GET_A_BROWSER,
-    LATENCY_REPORT,
     chromium_executable,
     needs_browser,
     notebook_dir,
     skip_or_fail,
 )
-from .explorer_driver import latency_table
 from .js_loader import install
 from .lab_server import new_lab_server
 from .page_checks import PageLog
-
-_LATENCY_KEY = pytest.StashKey[list]()
-_NOTES_KEY = pytest.StashKey[list]()
 
 
 def pytest_configure(config):
     config.addinivalue_line(
         "markers", "browser: drives a real Chromium (tests/browser); set by the fixtures used."
     )
-    config.stash[_LATENCY_KEY] = []
-    config.stash[_NOTES_KEY] = []
 
 
 def pytest_collection_modifyitems(config, items):
@@ -138,27 +133,11 @@ def lab_page(page, lab, busy_cores):
 
 @pytest.fixture(scope="session")
 def latency_rows(request):
-    rows = request.config.stash[_LATENCY_KEY]
-    yield rows
-    if rows:
-        LATENCY_REPORT.parent.mkdir(parents=True, exist_ok=True)
-        LATENCY_REPORT.write_text(latency_table(rows), encoding="utf-8")
+    """Slider timings, written to ``artifacts/latency.md`` at the end (:mod:`tests.reports`)."""
+    return gathered(request.config, "latency")
 
 
 @pytest.fixture(scope="session")
 def page_notes(request):
     """Things worth a look that do not fail a test (e.g. warnings printed on stderr)."""
-    return request.config.stash[_NOTES_KEY]
-
-
-def pytest_terminal_summary(terminalreporter, config):
-    notes = config.stash.get(_NOTES_KEY, [])
-    if notes:
-        terminalreporter.section("notes from the browser tests (not failures)")
-        for note in notes:
-            terminalreporter.write_line(note)
-    rows = config.stash.get(_LATENCY_KEY, [])
-    if rows:
-        terminalreporter.section("slider latency in JupyterLab (Chromium), reported only")
-        terminalreporter.write(latency_table(rows))
-        terminalreporter.write_line(f"(also written to {LATENCY_REPORT})")
+    return gathered(request.config, "notes")

@@ -1,0 +1,68 @@
+"""Rows that tests gather for the reports in ``artifacts/``, with or without pytest-xdist.
+
+Tests append rows to ``gathered(config, name)``: the kernel memory of each notebook under
+nbval (``memory``, :mod:`tests.notebook_memory`), the slider timings (``latency``) and the
+notes (``notes``) of the browser tests. Under pytest-xdist every worker sends its rows to the
+controller when it finishes (``workeroutput``), and the controller, or a run without workers,
+writes each report once, from all the rows. Loaded with ``-p tests.reports``, so that the
+controller has it too (it collects no tests, so it loads no conftest of ``tests/browser``).
+"""
+
+from __future__ import annotations
+
+import pickle
+
+import pytest
+
+GATHERED = pytest.StashKey[dict]()
+_OUTPUT = "c1x1_gathered"
+
+
+def gathered(config: pytest.Config, name: str) -> list:
+    """The rows gathered so far under ``name`` (a list to append to)."""
+    return config.stash.setdefault(GATHERED, {}).setdefault(name, [])
+
+
+def is_worker(config: pytest.Config) -> bool:
+    """True in a pytest-xdist worker, which leaves the reports to the controller."""
+    return hasattr(config, "workeroutput")
+
+
+@pytest.hookimpl(trylast=True)  # after the plugins that add their last rows
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    config = session.config
+    if is_worker(config):
+        config.workeroutput[_OUTPUT] = pickle.dumps(config.stash.get(GATHERED, {}))
+        return
+    rows = gathered(config, "latency")
+    if rows:
+        from tests.browser.browser_setup import LATENCY_REPORT
+        from tests.browser.explorer_driver import latency_table
+
+        LATENCY_REPORT.parent.mkdir(parents=True, exist_ok=True)
+        LATENCY_REPORT.write_text(latency_table(rows), encoding="utf-8")
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error) -> None:
+    """On the controller: add a finished worker's rows to its own."""
+    data = getattr(node, "workeroutput", {}).get(_OUTPUT)
+    if data:
+        for name, rows in pickle.loads(data).items():
+            gathered(node.config, name).extend(rows)
+
+
+def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
+    notes = gathered(config, "notes")
+    if notes:
+        terminalreporter.section("notes from the browser tests (not failures)")
+        for note in notes:
+            terminalreporter.write_line(note)
+    rows = gathered(config, "latency")
+    if rows:
+        from tests.browser.browser_setup import LATENCY_REPORT
+        from tests.browser.explorer_driver import latency_table
+
+        terminalreporter.section("slider latency in JupyterLab (Chromium), reported only")
+        terminalreporter.write(latency_table(rows))
+        terminalreporter.write_line(f"(also written to {LATENCY_REPORT})")
