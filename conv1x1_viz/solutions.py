@@ -186,9 +186,9 @@ def solution_01(size: int = 8, level: float = 0.6) -> Folded:
         "A filter on the gray image sees one number per pixel, the average of the channels, "
         "and two colours of equal brightness average to the same number. Only a filter "
         "whose slices differ from channel to channel can tell them apart. Now run "
-        "`c1.conv2d_reference(photo, colour_edge)` and set its map beside `edge_from_rgb`: "
-        "it keeps edges where red and green change differently and drops edges "
-        "between neutral greys, where they change together."
+        "`conv2d(photo, colour_edge, np.zeros(1))` and set its map beside `edges`: it keeps "
+        "edges where red and green change differently and drops edges between neutral "
+        "greys, where they change together."
     )
 
 
