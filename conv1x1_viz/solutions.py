@@ -112,6 +112,8 @@ def solution_02(
     --------
     >>> "r ≈ 440.02" in solution_02().text
     True
+    >>> "between the stops 256 and 512" in solution_02().text
+    True
     """
     c_in = input_shape[2]
     k, f = kernel_size, filters
@@ -125,8 +127,22 @@ def solution_02(
     direct = conv_params(k, c_in, f)
     macs_direct = conv_macs(input_shape, f, k)
     macs_r = k2 * c_in * f / (c_in + k2 * f)
+    # The stops of BottleneckExplorer's reduction slider on each side of r (it offers DEPTHS
+    # up to the input depth); imported here, as the explorers bring in matplotlib.
+    from conv1x1_viz.explorers.controls import DEPTHS
+
+    lower = [d for d in DEPTHS if d < r]
+    upper = [d for d in DEPTHS if r < d <= c_in]
+    slider = ""
+    if lower and upper:
+        lo, hi = lower[-1], upper[0]
+        slider = (
+            f"On the explorer's slider it lies between the stops {lo} and {hi}: the direct "
+            f"layer has {direct / reduced(lo):.2f}× the reduced design's parameters at {lo}, "
+            f"{direct / reduced(hi):.2f}× at {hi}. "
+        )
     return _folded(
-        f"Write both counts as functions of the reduction width `r`. The direct layer has "
+        f"{slider}Write both counts as functions of the reduction width `r`. The direct layer has "
         f"(k·k·C_in + 1)·F = {params_formula(k, c_in, f)} parameters whatever `r` is. The "
         f"reduced design has (C_in + 1)·r for the 1×1 layer plus (k·k·r + 1)·F for the "
         f"{k}×{k} layer: {c_in + 1}·r + {k2 * f}·r + {f} = {c_in + 1 + k2 * f}·r + {f}.\n\n"
@@ -142,7 +158,7 @@ def solution_02(
         f"of the {k}×{k} layer. At r = {c_in} the {k}×{k} layer alone is as large as the "
         f"direct one, and the 1×1 layer's {format_count(conv_params(1, c_in, c_in))} "
         f"parameters come on top. The reduction has to make the {k}×{k} filters shallower by "
-        f"more than it costs, which here happens below r ≈ {r:.0f}, far short of {c_in}."
+        f"more than it costs, which here happens below r ≈ {r:.0f}, short of {c_in}."
     )
 
 
@@ -186,9 +202,9 @@ def solution_01(size: int = 8, level: float = 0.6) -> Folded:
         "A filter on the gray image sees one number per pixel, the average of the channels, "
         "and two colours of equal brightness average to the same number. Only a filter "
         "whose slices differ from channel to channel can tell them apart. Now run "
-        "`c1.conv2d_reference(photo, colour_edge)` and set its map beside `edge_from_rgb`: "
-        "it keeps edges where red and green change differently and drops edges "
-        "between neutral greys, where they change together."
+        "`conv2d(photo, colour_edge, np.zeros(1))` and set its map beside `edges`: it keeps "
+        "edges where red and green change differently and drops edges between neutral "
+        "greys, where they change together."
     )
 
 

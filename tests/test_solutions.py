@@ -4,7 +4,13 @@ import math
 import numpy as np
 import pytest
 
-from conv1x1_viz import alexnet_architecture, conv_macs, conv_params, squeezenet_architecture
+from conv1x1_viz import (
+    alexnet_architecture,
+    bottleneck_costs,
+    conv_macs,
+    conv_params,
+    squeezenet_architecture,
+)
 from conv1x1_viz.audit import AuditRow, ModelAudit
 from conv1x1_viz.prose import Folded
 from conv1x1_viz.solutions import (
@@ -90,6 +96,19 @@ def test_solution_02_states_the_break_even_width():
     r = break_even_reduction()
     assert f"**r ≈ {r:.2f}**" in solution_02().text
     assert round(r) == 440  # the figure, from the formula
+
+
+def test_solution_02_names_the_slider_stops_on_each_side():
+    # The question asks between which stops of BottleneckExplorer's slider the width lies.
+    from conv1x1_viz.explorers import BottleneckExplorer
+
+    r = break_even_reduction()
+    explorer = BottleneckExplorer(in_channels=512, reduction=64, kernel_size=7, filters=64)
+    stops = explorer.controls["reduction"].values()
+    lo, hi = max(s for s in stops if s < r), min(s for s in stops if s > r)
+    assert f"between the stops {lo} and {hi}:" in solution_02().text
+    costs = [bottleneck_costs((256, 256, 512), 64, 7, s) for s in (lo, hi)]
+    assert costs[0].params_ratio > 1 > costs[1].params_ratio
 
 
 def test_solution_00_twins_have_equal_counts():
