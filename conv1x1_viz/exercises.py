@@ -11,6 +11,10 @@ A wrong guess does not give the answer away at once. The first one gets a diagno
 when it is a common slip (:func:`param_slips`, :func:`mac_slips`, height and width
 swapped in a shape) and a hint, and the learner tries again; the answer comes with the
 second wrong guess.
+
+Two kinds of question are answered in words, not numbers: :func:`explain_why` folds a
+model answer away, and :func:`true_or_false` shows a statement to judge (a quiz on common
+misconceptions) and folds away whether it is true and why.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import sys
 import numpy as np
 
 from conv1x1_viz.prose import Folded
+from conv1x1_viz.validation import flag, text
 
 __all__ = [
     "Verdict",
@@ -30,6 +35,7 @@ __all__ = [
     "mac_slips",
     "param_slips",
     "prediction_feedback",
+    "true_or_false",
 ]
 
 #: What an "explain why" question says above its folded model answer.
@@ -320,3 +326,44 @@ def explain_why(model_answer: str) -> Folded:
     [“Show a model answer” is folded here: open it in JupyterLab or on GitHub.]
     """
     return Folded(model_answer, "Show a model answer", lead=EXPLAIN_FIRST)
+
+
+def true_or_false(statement: str, answer: bool, why: str) -> Folded:
+    """Return a statement to judge true or false, its verdict folded until the learner opens it.
+
+    Parameters
+    ----------
+    statement : str
+        The claim to judge, in a sentence or two (a little Markdown, see
+        :func:`~conv1x1_viz.prose.markup`).
+    answer : bool
+        Whether the statement is true.
+    why : str
+        Why it is true or false, and which notebook shows it.
+
+    Returns
+    -------
+    Folded
+        Its lead is the statement; its summary is "Show the answer"; its folded body says
+        **True.** or **False.**, then ``why``. Its plain text holds the statement and
+        nothing of the answer.
+
+    Raises
+    ------
+    ValueError
+        If ``statement`` or ``why`` is not a non-empty string, or ``answer`` is not
+        ``True`` or ``False``.
+
+    Examples
+    --------
+    >>> item = true_or_false("A 1×1 layer with 64 filters outputs 64 maps.", True,
+    ...                      "One map per filter (notebook 01).")
+    >>> item
+    A 1×1 layer with 64 filters outputs 64 maps.
+    [“Show the answer” is folded here: open it in JupyterLab or on GitHub.]
+    >>> item.text
+    '**True.** One map per filter (notebook 01).'
+    """
+    statement = text("statement", statement)
+    verdict = "True" if flag("answer", answer) else "False"
+    return Folded(f"**{verdict}.** {text('why', why)}", lead=statement)

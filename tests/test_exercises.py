@@ -12,6 +12,7 @@ from conv1x1_viz.exercises import (
     mac_slips,
     param_slips,
     prediction_feedback,
+    true_or_false,
 )
 from conv1x1_viz.prose import Folded
 
@@ -172,3 +173,65 @@ def test_bad_tolerance_and_slips():
         check_prediction(1, 1, "why", rel_tol=2)
     with pytest.raises(ValueError, match=r"slips must be a dict \{wrong answer: slip\}"):
         check_prediction(1, 2, "why", slips=[3])
+
+
+@pytest.mark.parametrize("answer", [True, False])
+def test_true_or_false_folds_the_verdict_and_why_away(answer):
+    statement = "Pooling keeps the number of maps."
+    why = "It works on each map apart (notebook 02)."
+    item = true_or_false(statement, answer, why)
+    verdict = f"{answer}."
+    assert isinstance(item, Folded)
+    # The plain text, which nbval compares and a terminal prints: the statement, nothing more.
+    plain = repr(item)
+    assert plain.startswith(statement)
+    assert "Show the answer" in plain
+    assert "True" not in plain and "False" not in plain
+    assert why not in plain and "notebook 02" not in plain
+    # The page: the statement above a closed <details> that holds the verdict and why.
+    html = item._repr_html_()
+    shown = _outside_details(html)
+    assert "Pooling keeps the number of maps." in shown
+    assert "<details>" in html and "<details open" not in html
+    assert "<summary>Show the answer</summary>" in html
+    assert f"<strong>{verdict}</strong> {why}" in html
+    assert verdict not in shown and "notebook 02" not in shown
+    assert item.text == f"**{verdict}** {why}"
+
+
+def test_true_or_false_is_the_same_on_every_run():
+    first = true_or_false("A 1×1 layer keeps the height and width.", True, "At stride 1.")
+    second = true_or_false("A 1×1 layer keeps the height and width.", True, "At stride 1.")
+    assert repr(first) == repr(second)
+    assert first._repr_html_() == second._repr_html_()
+
+
+def test_true_or_false_marks_up_code_in_the_statement():
+    item = true_or_false("`x.sum(axis=-1)` is a 1×1 layer.", False, "It has fixed weights.")
+    assert "<p><code>x.sum(axis=-1)</code> is a 1×1 layer.</p>" in _outside_details(
+        item._repr_html_()
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("", True, "why"), r"statement must be a non-empty string, got ''"),
+        ((None, True, "why"), r"statement must be a non-empty string, got None"),
+        (("claim", "yes", "why"), r"answer must be True or False, got 'yes'"),
+        (("claim", 1, "why"), r"answer must be True or False, got 1"),
+        (("claim", None, "why"), r"answer must be True or False, got None"),
+        (("claim", False, ""), r"why must be a non-empty string, got ''"),
+        (("claim", False, 3), r"why must be a non-empty string, got 3"),
+    ],
+)
+def test_true_or_false_rejects_bad_input(args, message):
+    with pytest.raises(ValueError, match=message):
+        true_or_false(*args)
+
+
+def test_true_or_false_is_exported_from_the_package():
+    import conv1x1_viz as c1
+
+    assert c1.true_or_false is true_or_false
+    assert "true_or_false" in c1.__all__
