@@ -137,7 +137,7 @@ def test_mixing_explorer_follows_the_pixel():
     explorer.set(row=5, col=30)
     picture = explorer.draw_picture(Figure())
     np.testing.assert_allclose(
-        picture.mixing.images["x"].get_array(), explorer.features[5, 30][np.newaxis]
+        picture.mixing.images["x"].get_array(), explorer.features[5, 30][:, np.newaxis]
     )
     assert picture.cross[0].get_ydata()[0] == 5 and picture.cross[1].get_xdata()[0] == 30
     assert "Pixel (5, 30)" in _readout(explorer)
@@ -157,8 +157,8 @@ def test_mixing_explorer_output_follows_c_out():
     explorer.set(filters=3)
     assert explorer.limits(explorer.values) == {"output": 2} and explorer.values["output"] == 2
     mixing = explorer.draw_picture(Figure()).mixing
-    assert mixing.images["weights"].get_array().shape == (3, explorer.features.shape[2])
-    assert mixing.boxes["weights"].get_xy()[1] == 0.0  # output 2 of 3: the bottom row
+    assert mixing.images["weights"].get_array().shape == (explorer.features.shape[2], 3)
+    assert mixing.boxes["weights"].get_xy() == (2.0, 0.0)  # output 2 of 3: the last column
     text = _readout(explorer)
     c_in = explorer.features.shape[2]
     assert f"1·1·{c_in}·3 = {c_in * 3}" in text
@@ -212,9 +212,11 @@ def test_mixing_explorer_writes_out_the_term_under_the_mouse():
     r, c = explorer.pixel()
     w, x = explorer.weights[3, 1], explorer.features[r, c, 3]
     assert f"W[3, 1]·x[3] = {w:.2f}·{x:.2f} = {w * x:.2f}".replace("-", "−") in explorer.summary()
-    c_out = explorer.values["filters"]
+    c_in = explorer.features.shape[2]
     boxes = explorer.draw_picture(Figure()).mixing.term_boxes
-    assert all(b.get_visible() for b in boxes) and boxes[1].get_xy() == (3, c_out - 2)
+    # W[3, 1]: column 1, row 3 from the top; x[3] beside that row.
+    assert all(b.get_visible() for b in boxes) and boxes[1].get_xy() == (1, c_in - 4)
+    assert boxes[0].get_xy()[1] == c_in - 4
     explorer.set(filters=1)  # output 1 is gone: so is its term
     assert explorer.term is None and "Term under the mouse" not in explorer.summary()
     boxes = explorer.draw_picture(Figure()).mixing.term_boxes

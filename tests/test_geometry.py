@@ -8,6 +8,7 @@ import pytest
 from conv1x1_viz import conv_output_shape, geometry
 from conv1x1_viz.geometry import (
     DEPTH_SCALE,
+    NUMBER_EM,
     OBLIQUE_ANGLE,
     UNIT,
     Block,
@@ -15,7 +16,9 @@ from conv1x1_viz.geometry import (
     drawn_length,
     filter_block_scene,
     grid_layout,
+    mixing_cell,
     mixing_layout,
+    numbers_fit,
     use_log_scale,
 )
 
@@ -201,19 +204,59 @@ def test_grid_rejects_bad_arguments(args, kwargs, message):
         grid_layout(*args, **kwargs)
 
 
-def test_mixing_layout_lines_up_rows_columns_and_outputs():
+def test_mixing_layout_draws_w_as_y_equals_x_at_w_writes_it():
     layout = mixing_layout(5, 3)
-    assert layout.weight_extent == (0.0, 5.0, 0.0, 3.0)
-    x_left, x_right, x_bottom, _ = layout.x_extent
-    assert (x_left, x_right) == (0.0, 5.0) and x_bottom > 3.0  # over W's columns
-    y_left, _, y_bottom, y_top = layout.y_extent
-    assert y_left > 5.0 and (y_bottom, y_top) == (0.0, 3.0)  # beside W's rows
-    # Output 0 is the top row; its weight row and its value share a height.
-    np.testing.assert_allclose(layout.row_boxes[:, 1], [2, 1, 0])
-    np.testing.assert_allclose(layout.y_boxes[:, 1], layout.row_boxes[:, 1])
-    np.testing.assert_allclose(layout.row_boxes[:, 2], 5.0)
+    assert layout.weight_extent == (0.0, 3.0, 0.0, 5.0)  # C_in = 5 rows, C_out = 3 columns
+    x_left, x_right, x_bottom, x_top = layout.x_extent
+    assert x_right < 0.0 and (x_bottom, x_top) == (0.0, 5.0)  # left of W, beside its rows
+    y_left, y_right, _, y_top = layout.y_extent
+    assert (y_left, y_right) == (0.0, 3.0) and y_top < 0.0  # under W, below its columns
+    # x[c] is beside row c (row 0 on top), y[f] under column f, column f is filter f.
+    np.testing.assert_allclose(layout.x_boxes[:, 1], [4, 3, 2, 1, 0])
+    np.testing.assert_allclose(layout.y_boxes[:, 0], [0, 1, 2])
+    np.testing.assert_allclose(layout.column_boxes, [[f, 0, 1, 5] for f in range(3)])
+    # Every cell is found where it is drawn.
+    for c in range(5):
+        bx, by, bw, bh = layout.x_boxes[c]
+        assert mixing_cell(layout, bx + bw / 2, by + bh / 2) == ("x", c, -1)
+        for f in range(3):
+            assert mixing_cell(layout, f + 0.5, 5 - c - 0.5) == ("weight", c, f)
+    for f in range(3):
+        bx, by, bw, bh = layout.y_boxes[f]
+        assert mixing_cell(layout, bx + bw / 2, by + bh / 2) == ("y", -1, f)
+    assert mixing_cell(layout, -0.3, 2.5) is None  # the gap
+    # The captions sit above and under the drawing, inside the bounds.
+    b0, b1, b2, b3 = layout.bounds
+    assert layout.anchors["x"][1] > layout.anchors["weights"][1] > 5.0
+    assert layout.anchors["sum"][1] < layout.anchors["y"][1] < layout.y_extent[2]
+    assert b0 < x_left and b1 > 3.0 and b2 < layout.anchors["sum"][1] - layout.line
+    assert b3 >= layout.anchors["x"][1] + layout.line
     with pytest.raises(ValueError, match="out_channels"):
         mixing_layout(5, 0)
+
+
+def test_mixing_layout_keeps_the_vectors_in_sight_beside_a_large_matrix():
+    small, large = mixing_layout(4, 4), mixing_layout(64, 64)
+    assert small.x_box[2] == 1.0 and small.y_boxes[0, 3] == 1.0  # one cell
+    # Beside 64 columns the column x is several cells wide, as y is several high.
+    width, height = large.x_box[2], large.y_boxes[0, 3]
+    assert width / (large.bounds[1] - large.bounds[0]) > 0.05
+    assert height / (large.bounds[3] - large.bounds[2]) > 0.04
+    # A caption's line is the same share of the height, whatever the size.
+    share = [layout.line / (layout.bounds[3] - layout.bounds[2]) for layout in (small, large)]
+    assert share[0] == pytest.approx(share[1])
+
+
+def test_numbers_fit_in_cells_wide_and_high_enough():
+    layout = mixing_layout(6, 4)
+    x0, x1, y0, y1 = layout.bounds
+    # "−0.54" at 7 pt is about 3.1 em wide: just enough room, and just too little.
+    wide = NUMBER_EM * 7 * 5 * (x1 - x0)
+    assert numbers_fit(layout, (wide, 500), 7)
+    assert not numbers_fit(layout, (0.99 * wide, 500), 7)
+    assert not numbers_fit(layout, (1000, 1.1 * 7 * (y1 - y0)), 7)  # rows too low
+    assert numbers_fit(layout, (wide * 5 / 4, 500), 7, digits=3)
+    assert not numbers_fit(layout, (wide, 500), 7, digits=3)
 
 
 def test_cost_bars_group_top_to_bottom():

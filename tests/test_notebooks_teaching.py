@@ -282,8 +282,10 @@ SECTION = re.compile(r"§(\d+) · ([^|;]+?)\s*(?=\||;|$)")
 
 
 def _headings(path):
+    """The notebook's section titles, a deep dive's without its "Deep dive · " mark."""
     text = "\n".join(_joined(c["source"]) for c in _cells(path) if c["cell_type"] == "markdown")
-    return [re.sub(r"^#+\s*", "", h).strip() for h in re.findall(r"^#{2,3} .*$", text, re.M)]
+    titles = [re.sub(r"^#+\s*", "", h).strip() for h in re.findall(r"^#{2,3} .*$", text, re.M)]
+    return [t.removeprefix("Deep dive · ") for t in titles]
 
 
 def test_07_table_lists_every_reader_question_and_where_it_is_answered():

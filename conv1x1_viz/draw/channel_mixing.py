@@ -1,7 +1,8 @@
-"""Channel mixing: one pixel's channels going through a 1×1 layer as a matrix product.
+"""Channel mixing: one pixel's channels going through a 1×1 layer, ``y = x @ W``.
 
 The outputs are computed with :func:`~conv1x1_viz.arithmetic.conv1x1` and placed as
-:func:`~conv1x1_viz.geometry.mixing_layout` says.
+:func:`~conv1x1_viz.geometry.mixing_layout` says: ``W`` drawn as the equation writes it,
+one row per input channel and one column per filter.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from matplotlib.text import Text
 from conv1x1_viz.arithmetic import conv1x1
 from conv1x1_viz.draw.common import _axes, _colormap, _style, _text, colour_bar
 from conv1x1_viz.formulas import dot_formula, format_count
-from conv1x1_viz.geometry import MixingLayout, mixing_layout
+from conv1x1_viz.geometry import MixingLayout, mixing_layout, numbers_fit
 from conv1x1_viz.validation import whole_number
 
 __all__ = ["ChannelMixingArtists", "draw_channel_mixing"]
@@ -29,12 +30,12 @@ _MIXING_STYLE: dict[str, Any] = {
     "fontsize": 9,
     "value_fontsize": 7,
     "highlight_color": "#111111",
-    "values": "row",
+    "values": "column",
     "show_sum": True,
     "max_annotated": 64,
     "digits": 2,
 }
-_VALUES_MODES = ("row", "all", "none")
+_VALUES_MODES = ("column", "all", "none")
 
 
 def _vector(name: str, value: Any, ndim: int, shape_text: str) -> np.ndarray:
@@ -60,11 +61,12 @@ class ChannelMixingArtists:
     ax : matplotlib.axes.Axes
         Where they are drawn.
     images : dict of str to matplotlib.image.AxesImage
-        ``"x"``: the pixel's channel values (a row); ``"weights"``: the
-        ``C_out × C_in`` weights (one row per output); ``"y"``: the outputs (a column).
+        ``"x"``: the pixel's channel values (a column, ``x[c]`` beside row ``c`` of
+        ``W``); ``"weights"``: ``W``, ``C_in × C_out`` (one column per filter); ``"y"``:
+        the outputs (a row, ``y[f]`` under column ``f``).
     boxes : dict of str to matplotlib.patches.Rectangle
-        Highlights, keyed like ``images``: the input row, the highlighted output's row
-        of weights and that output.
+        Highlights, keyed like ``images``: the input column, the highlighted output's
+        column of weights and that output.
     term_boxes : tuple of two matplotlib.patches.Rectangle
         Around one term of a sum, ``x[i]`` and ``W[i, j]``, when one is shown
         (:meth:`show_term`); hidden otherwise.
@@ -86,8 +88,8 @@ class ChannelMixingArtists:
     layout : MixingLayout or None
         The geometry last drawn.
     colorbar : matplotlib.colorbar.Colorbar or None
-        The weights' colour scale, when one was asked for (only the highlighted row of
-        weights has its numbers printed).
+        The weights' colour scale, when one was asked for (only the highlighted column
+        of weights has its numbers printed).
     """
 
     ax: Axes
@@ -127,10 +129,11 @@ class ChannelMixingArtists:
         y = conv1x1(x.reshape(1, 1, c_in), w)[0, 0]
         layout = mixing_layout(c_in, c_out)
 
+        # W as y = x @ W writes it: row c multiplies x[c], column f makes y[f].
         for key, data, extent, bounds in (
-            ("x", x[np.newaxis, :], layout.x_extent, layout.x_box),
-            ("weights", w.T, layout.weight_extent, layout.row_boxes[highlight]),
-            ("y", y[:, np.newaxis], layout.y_extent, layout.y_boxes[highlight]),
+            ("x", x[:, np.newaxis], layout.x_extent, layout.x_box),
+            ("weights", w, layout.weight_extent, layout.column_boxes[highlight]),
+            ("y", y[np.newaxis, :], layout.y_extent, layout.y_boxes[highlight]),
         ):
             limit = self.limits.get(key) or _symmetric_limit(data)
             image = self.images[key]
@@ -140,24 +143,24 @@ class ChannelMixingArtists:
             self.boxes[key].set_bounds(*bounds)
 
         where = f"pixel ({pixel[0]}, {pixel[1]})" if pixel is not None else "one pixel"
-        x0, x1, y0, y1 = layout.bounds
-        top = layout.x_extent[3]
-        self.titles["x"].set_text(f"x: {where}, {format_count(c_in)} channels")
-        self.titles["x"].set_position((0.0, top + 0.15))
-        # Drawn one row per filter: W.T. The caption gives W's own shape, Keras' (C_in, C_out).
-        self.titles["weights"].set_text(
-            f"W.T, one row per filter (W has shape ({format_count(c_in)}, {format_count(c_out)}))"
-        )
-        self.titles["weights"].set_position((0.0, -0.15))
-        self.titles["y"].set_text("y = x @ W")
-        self.titles["y"].set_position((layout.y_extent[0] - 0.1, layout.y_extent[3] + 0.15))
+        captions = {
+            "x": f"x: {where}, {format_count(c_in)} channel" + ("" if c_in == 1 else "s"),
+            "weights": (
+                f"W: shape ({format_count(c_in)}, {format_count(c_out)}), one column per filter"
+            ),
+            "y": "y = x @ W",
+        }
+        for key, text in captions.items():
+            self.titles[key].set_text(text)
+            self.titles[key].set_position(layout.anchors[key])
         digits = self.style["digits"]
         self.sum_text.set_text(
             f"y[{highlight}] = " + dot_formula(w[:, highlight], x, max_terms=4, digits=digits)
         )
-        self.sum_text.set_position((0.0, y0 + 0.1))
+        self.sum_text.set_position(layout.anchors["sum"])
         self.sum_text.set_visible(bool(self.style["show_sum"]))
         self._annotate(x, w, y, highlight, layout)
+        x0, x1, y0, y1 = layout.bounds
         self.ax.set_xlim(x0, x1)
         self.ax.set_ylim(y0, y1)
         self.y, self.layout = y, layout
@@ -184,36 +187,43 @@ class ChannelMixingArtists:
             for box in self.term_boxes:
                 box.set_visible(False)
             return
-        c_in, c_out = int(self.layout.weight_extent[1]), int(self.layout.weight_extent[3])
+        c_out, c_in = int(self.layout.weight_extent[1]), int(self.layout.weight_extent[3])
         channel = whole_number("channel", channel, 0, c_in - 1)
         output = whole_number("output", output, 0, c_out - 1)
         x_box, w_box = self.term_boxes
-        x_box.set_bounds(channel, self.layout.x_extent[2], 1, 1)
-        w_box.set_bounds(channel, c_out - 1 - output, 1, 1)
+        x_box.set_bounds(*self.layout.x_boxes[channel])
+        w_box.set_bounds(output, c_in - 1 - channel, 1, 1)
         for box in self.term_boxes:
             box.set_visible(True)
+
+    def numbers_shown(self, layout: MixingLayout) -> bool:
+        """Whether the cells get their numbers: few enough cells, each wide enough for one."""
+        c_in, c_out = int(layout.weight_extent[3]), int(layout.weight_extent[1])
+        if self.style["values"] == "none" or c_in * c_out > self.style["max_annotated"]:
+            return False
+        scale = 72 / self.ax.get_figure(root=True).dpi  # display pixels → points
+        size = (self.ax.bbox.width * scale, self.ax.bbox.height * scale)
+        return numbers_fit(layout, size, self.style["value_fontsize"], self.style["digits"])
 
     def _annotate(
         self, x: np.ndarray, w: np.ndarray, y: np.ndarray, highlight: int, layout: MixingLayout
     ) -> None:
         """Print the values in the cells, reusing text artists; hide the rest."""
         c_in, c_out = w.shape
-        mode = self.style["values"]
         cells: list[tuple[float, float, float, float]] = []  # x, y, value, colour limit
-        if mode != "none" and c_in * c_out <= self.style["max_annotated"]:
+        if self.numbers_shown(layout):
             lim = {
                 k: self.limits.get(k) or _symmetric_limit(v)
                 for k, v in (("x", x), ("weights", w), ("y", y))
             }
-            x_mid = layout.x_extent[2] + 0.5
-            cells += [(j + 0.5, x_mid, x[j], lim["x"]) for j in range(c_in)]
-            rows = range(c_out) if mode == "all" else [highlight]
-            for i in rows:
-                row_mid = c_out - i - 0.5
-                cells += [(j + 0.5, row_mid, w[j, i], lim["weights"]) for j in range(c_in)]
-            # Every output is printed: the column of outputs needs no colour scale.
-            y_mid = layout.y_extent[0] + 0.5
-            cells += [(y_mid, c_out - i - 0.5, y[i], lim["y"]) for i in range(c_out)]
+            x_mid = (layout.x_extent[0] + layout.x_extent[1]) / 2
+            cells += [(x_mid, c_in - c - 0.5, x[c], lim["x"]) for c in range(c_in)]
+            columns = range(c_out) if self.style["values"] == "all" else [highlight]
+            for f in columns:
+                cells += [(f + 0.5, c_in - c - 0.5, w[c, f], lim["weights"]) for c in range(c_in)]
+            # Every output is printed: the row of outputs needs no colour scale.
+            y_mid = (layout.y_extent[2] + layout.y_extent[3]) / 2
+            cells += [(f + 0.5, y_mid, y[f], lim["y"]) for f in range(c_out)]
         self.reserve_values(len(cells))
         digits = self.style["digits"]
         for text, cell in zip(self.values, cells, strict=False):
@@ -239,14 +249,15 @@ def draw_channel_mixing(
     ax: Axes | None = None,
     **style: Any,
 ) -> ChannelMixingArtists:
-    """Draw one pixel's channels going through a 1×1 layer as a matrix product.
+    """Draw one pixel's channels going through a 1×1 layer, ``y = x @ W``.
 
-    The ``C_in`` channel values ``x`` are a row, each over the column of weights it
-    multiplies; the weight matrix ``W``, of shape ``(C_in, C_out)`` as Keras stores it,
-    is drawn transposed, one row per filter; the ``C_out`` outputs ``y = x @ W`` are a
-    column, each beside its row. The
-    highlighted output's row of weights and its value are outlined, and its
-    weighted sum is written out underneath.
+    The weight matrix ``W`` is drawn as the equation writes it and as Keras stores it,
+    ``C_in`` rows by ``C_out`` columns: one row per input channel, one column per
+    filter. The ``C_in`` channel values ``x`` are a column on its left, ``x[c]`` beside
+    the row of weights it multiplies; the ``C_out`` outputs ``y`` are a row under it,
+    ``y[f]`` under the column of weights that makes it. The highlighted output's column
+    of weights and its value are outlined, and its weighted sum is written out
+    underneath.
 
     Parameters
     ----------
@@ -254,7 +265,7 @@ def draw_channel_mixing(
         One pixel's channel values.
     weights : array, shape (C_in, C_out)
         The 1×1 kernel as :func:`~conv1x1_viz.arithmetic.conv1x1` takes it (Keras
-        order); it is drawn transposed, one row per output.
+        order), drawn as it is: one row per input channel, one column per output.
     highlight : int, default 0
         Which output to outline, ``0 ≤ highlight < C_out``.
     pixel : (int, int), optional
@@ -269,9 +280,11 @@ def draw_channel_mixing(
         Where to draw; the current axes by default. Its frame is hidden.
     **style
         ``cmap``, ``fontsize``, ``value_fontsize``, ``highlight_color``, ``digits``;
-        ``values``: which numbers are printed in the cells, ``"row"`` (``x``, the
-        highlighted row of ``W`` and its output, the default), ``"all"`` or ``"none"``;
-        ``max_annotated``: no numbers at all when ``W`` has more cells than this;
+        ``values``: which numbers are printed in the cells, ``"column"`` (``x``, the
+        highlighted column of ``W`` and every output, the default), ``"all"`` or
+        ``"none"``; ``max_annotated``: no numbers at all when ``W`` has more cells than
+        this, nor when a number would not fit in its cell
+        (:func:`~conv1x1_viz.geometry.numbers_fit`: lay the axes out before drawing);
         ``show_sum``: write the highlighted output out as its weighted sum (default
         True).
 
@@ -330,10 +343,10 @@ def draw_channel_mixing(
         term_boxes=(term_box(), term_box()),
         titles={
             "x": _text(ax, 0, 0, ha="left", va="bottom", fontsize=fs),
-            "weights": _text(ax, 0, 0, ha="left", va="top", fontsize=fs),
-            "y": _text(ax, 0, 0, ha="left", va="bottom", fontsize=fs),
+            "weights": _text(ax, 0, 0, ha="left", va="bottom", fontsize=fs),
+            "y": _text(ax, 0, 0, ha="left", va="top", fontsize=fs),
         },
-        sum_text=_text(ax, 0, 0, ha="left", va="bottom", fontsize=fs),
+        sum_text=_text(ax, 0, 0, ha="left", va="top", fontsize=fs),
         limits={"x": x_limit, "weights": weight_limit, "y": y_limit},
         style=s,
     )

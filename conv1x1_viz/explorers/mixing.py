@@ -17,6 +17,7 @@ from conv1x1_viz.draw.common import colour_bar, colour_bar_ticks
 from conv1x1_viz.explorers.controls import Whole
 from conv1x1_viz.explorers.page import PageExplorer, plural
 from conv1x1_viz.formulas import _signed, dot_formula, format_count, macs_formula, params_formula
+from conv1x1_viz.geometry import channel_mixing as mixing_geometry
 from conv1x1_viz.validation import whole_number
 
 __all__ = ["MixingExplorer", "MixingPicture"]
@@ -75,10 +76,13 @@ class MixingExplorer(PageExplorer):
     feature values. Sliders ``"row"`` and ``"col"`` pick the pixel, ``"filters"`` sets
     ``C_out`` (the first ``C_out`` columns of a fixed, seeded weight matrix) and
     ``"output"`` chooses the output whose weights are highlighted and whose sum is
-    written out.
+    written out. The picture draws ``y = x @ W`` as it is written: ``W`` with one row per
+    input channel and one column per filter, the pixel's values beside the rows they
+    multiply and each output under its column
+    (:func:`~conv1x1_viz.draw.draw_channel_mixing`).
 
     The picture can be touched too, all in the page (``js/mixing.js``). A click on the
-    photo picks that pixel (the sliders follow); a click on a row of weights or on an
+    photo picks that pixel (the sliders follow); a click on a column of weights or on an
     output highlights that output. The mouse over a value of the pixel or over a weight
     outlines the term it adds to the sum, ``W[i, j]·x[i]``, and the readout writes that
     term out; over an output, a table lists the products behind it, channel by channel,
@@ -208,6 +212,12 @@ class MixingExplorer(PageExplorer):
             "photo_rect": list(PHOTO_RECT),
             "mixing_rect": list(MIXING_RECT),
             "lut": lut,
+            "geometry": {
+                "gap": mixing_geometry.MIXING_GAP,
+                "line_share": mixing_geometry.LINE_SHARE,
+                "vector_share": mixing_geometry.VECTOR_SHARE,
+                "number_em": mixing_geometry.NUMBER_EM,
+            },
             "colorbar": self._colorbar_ticks(self._limits["weight_limit"]),
         }
 

@@ -11,7 +11,8 @@ One module per drawing, and every name is importable from here:
   (:class:`FilterBlockScene`);
 - :mod:`~conv1x1_viz.geometry.feature_maps`: :func:`grid_layout` (:class:`GridLayout`);
 - :mod:`~conv1x1_viz.geometry.channel_mixing`: :func:`mixing_layout`
-  (:class:`MixingLayout`);
+  (:class:`MixingLayout`: ``W`` as ``y = x @ W`` writes it, ``C_in`` rows by ``C_out``
+  columns), :func:`mixing_cell` and :func:`numbers_fit`;
 - :mod:`~conv1x1_viz.geometry.cost_bars`: :func:`cost_bar_layout` (:class:`BarLayout`)
   and :func:`use_log_scale`.
 

@@ -319,6 +319,110 @@ def test_the_mixing_picture_shows_the_saved_pictures_texts(page):
     assert page.locator(".c1x1-errors").inner_text() == ""
 
 
+def _flat_layout(layout) -> list[float]:
+    """Every number of a MixingLayout (or the page's copy of it), in one order."""
+    get = (lambda k: layout[k]) if isinstance(layout, dict) else (lambda k: getattr(layout, k))
+    parts = [get(k) for k in ("x_extent", "weight_extent", "y_extent", "x_boxes")]
+    parts += [get(k) for k in ("column_boxes", "y_boxes", "x_box", "line", "bounds")]
+    parts += [get("anchors")[k] for k in ("x", "weights", "y", "sum")]
+    return np.concatenate([np.ravel(np.asarray(p, dtype=float)) for p in parts]).tolist()
+
+
+def test_mixing_geometry_in_the_page_equals_python_at_every_size(page):
+    from conv1x1_viz.explorers.mixing import MAX_MIXING_CHANNELS, MIXING_RECT
+    from conv1x1_viz.geometry import mixing_layout, numbers_fit
+
+    explorer = MixingExplorer()
+    mount(page, explorer)
+    sizes = [(c, n) for c in range(1, MAX_MIXING_CHANNELS + 1) for n in range(1, 65)]
+    fig_w, fig_h = (72 * s for s in explorer.figsize)  # the axes' size in points
+    axes = [MIXING_RECT[2] * fig_w, MIXING_RECT[3] * fig_h]
+    in_page = page_call(
+        page,
+        """argument.sizes.map(([c, n]) => {
+          const kind = module.KINDS['mixing-explorer'], l = kind.layout(argument.spec, c, n);
+          return [[l.x_extent, l.weight_extent, l.y_extent, l.x_boxes, l.column_boxes, l.y_boxes,
+            l.x_box, l.line, l.bounds, l.anchors.x, l.anchors.weights, l.anchors.y,
+            l.anchors.sum].flat(Infinity), kind.numbersFit(argument.spec, c, n, argument.axes)];
+        })""",
+        {"spec": explorer.spec, "sizes": sizes, "axes": axes},
+    )
+    for (c, n), (flat, fit) in zip(sizes, in_page, strict=True):
+        layout = mixing_layout(c, n)
+        np.testing.assert_allclose(flat, _flat_layout(layout), atol=1e-9, err_msg=f"{c}, {n}")
+        assert fit == numbers_fit(layout, axes, 7), (c, n)
+
+
+CELLS = """() => {
+  const rects = (selector) => [...document.querySelectorAll(selector)]
+    .filter((r) => r.getAttribute('display') !== 'none')
+    .map((r) => ['x', 'y', 'width', 'height'].map((a) => Number(r.getAttribute(a))));
+  return {x: rects('.c1x1-cell-x'), weights: rects('.c1x1-cell-weight'),
+    y: rects('.c1x1-cell-y'), boxes: ['x', 'weights', 'y'].map((k) => rects(`.c1x1-box-${k}`)[0])};
+}"""
+
+
+def _saved_cells(explorer):
+    """The saved picture's cells and outlines, as the page's SVG rectangles (y down, pixels).
+
+    Weights in the page's order: column by column (filter f), each from row 0 down.
+    """
+    fig = Figure()
+    mixing = explorer.draw_picture(fig).mixing
+    to_pixels, height = mixing.ax.transData, 100 * explorer.figsize[1]
+
+    def rect(x0, y0, w, h):
+        (left, bottom), (right, top) = to_pixels.transform([[x0, y0], [x0 + w, y0 + h]])
+        return [left, height - top, right - left, top - bottom]
+
+    def cells(key):
+        left, right, bottom, top = mixing.images[key].get_extent()
+        rows, columns = mixing.images[key].get_array().shape
+        w, h = (right - left) / columns, (top - bottom) / rows
+        # Row r of the image is drawn r cells from the top (origin "upper").
+        return {
+            (r, c): rect(left + c * w, top - (r + 1) * h, w, h)
+            for r in range(rows)
+            for c in range(columns)
+        }
+
+    x, weights, y = cells("x"), cells("weights"), cells("y")
+    c_in, c_out = explorer.features.shape[2], explorer.values["filters"]
+    boxes = [rect(*mixing.boxes[k].get_bbox().bounds) for k in ("x", "weights", "y")]
+    return {
+        "x": [x[c, 0] for c in range(c_in)],
+        "weights": [weights[c, f] for f in range(c_out) for c in range(c_in)],
+        "y": [y[0, f] for f in range(c_out)],
+        "boxes": boxes,
+    }
+
+
+@pytest.mark.parametrize("kwargs", [{}, {"in_channels": 64, "max_filters": 64, "filters": 64}])
+def test_the_mixing_picture_in_the_page_draws_w_where_the_saved_picture_does(page, kwargs):
+    # W as y = x @ W writes it, in the page as in the saved picture: every cell and outline.
+    explorer = MixingExplorer(**kwargs)
+    mount(page, explorer)
+    rng, size, most = random.Random(5), explorer.image.shape[0], explorer.controls["filters"].high
+    settings = [{"row": 0, "col": 0, "filters": most, "output": most - 1}]
+    for _ in range(6):
+        filters = rng.randint(1, most)
+        settings.append(
+            {
+                "row": rng.randrange(size),
+                "col": rng.randrange(size),
+                "filters": filters,
+                "output": rng.randrange(filters),
+            }
+        )
+    for values in settings:
+        page.evaluate("(v) => window.c1x1Page.fromKernel(v)", values)
+        explorer.set(**values)
+        shown, saved = page.evaluate(CELLS), _saved_cells(explorer)
+        for key in ("x", "weights", "y", "boxes"):
+            np.testing.assert_allclose(shown[key], saved[key], atol=1e-6, err_msg=f"{key} {values}")
+    assert page.locator(".c1x1-errors").inner_text() == ""
+
+
 def _svg_point(page, x: float, y: float) -> tuple[float, float]:
     """Where the SVG's pixel (x, y) is on the page."""
     box = page.locator(".c1x1-figure svg").bounding_box()
@@ -353,6 +457,15 @@ def _cell_point(explorer, x: float, y: float) -> tuple[float, float]:
     return px, py
 
 
+def _y_centre(explorer, output: int) -> tuple[float, float]:
+    """The centre of output ``output``'s cell, in the matrix product's data units."""
+    from conv1x1_viz.geometry import mixing_layout
+
+    layout = mixing_layout(explorer.features.shape[2], explorer.values["filters"])
+    x, y, width, height = layout.y_boxes[output]
+    return x + width / 2, y + height / 2
+
+
 def test_a_click_on_the_photo_picks_the_pixel_under_the_mouse(page):
     explorer = MixingExplorer()
     mount(page, explorer)
@@ -367,12 +480,11 @@ def test_a_click_on_the_photo_picks_the_pixel_under_the_mouse(page):
         readout = page.locator(".c1x1-readout").inner_text()
         assert readout.splitlines() == explorer.readout_texts()[1].splitlines()
         assert page.locator(".c1x1-slider-row .c1x1-control-value").inner_text() == str(row)
-    # A click on a row of weights, or on an output, highlights that output.
-    c_out = explorer.values["filters"]
-    page.mouse.click(*_svg_point(page, *_cell_point(explorer, 0.5, c_out - 2.5)))
+    # A click on a column of weights, or on an output, highlights that output.
+    c_in = explorer.features.shape[2]
+    page.mouse.click(*_svg_point(page, *_cell_point(explorer, 2.5, c_in - 0.5)))  # W[0, 2]
     assert page.evaluate("() => window.c1x1Page.state.values")["output"] == 2
-    y_left = explorer.features.shape[2] + 0.6
-    page.mouse.click(*_svg_point(page, *_cell_point(explorer, y_left + 0.5, c_out - 1.5)))
+    page.mouse.click(*_svg_point(page, *_cell_point(explorer, *_y_centre(explorer, 1))))
     assert page.evaluate("() => window.c1x1Page.state.values")["output"] == 1
     assert page.locator(".c1x1-errors").inner_text() == ""
 
@@ -385,7 +497,7 @@ def test_hovering_shows_a_term_or_the_products_behind_an_output(page):
     # A weight: its term is outlined and written out, as Python writes it; the readout has
     # room for it, so the picture does not move under the mouse.
     top = page.locator(".c1x1-figure svg").bounding_box()["y"]
-    page.mouse.move(*_svg_point(page, *_cell_point(explorer, 3.5, c_out - 1.5)))  # W[3, 1]
+    page.mouse.move(*_svg_point(page, *_cell_point(explorer, 1.5, c_in - 3.5)))  # W[3, 1]
     assert page.locator(".c1x1-figure svg").bounding_box()["y"] == top
     explorer.term = (3, 1)
     readout = page.locator(".c1x1-readout").inner_text()
@@ -393,9 +505,7 @@ def test_hovering_shows_a_term_or_the_products_behind_an_output(page):
     assert page.locator(".c1x1-term:not([display])").count() == 2
     # An output: the products behind it, channel by channel, and their sum.
     for j in range(c_out):
-        page.mouse.move(
-            *_svg_point(page, *_cell_point(explorer, c_in + 0.6 + 0.5, c_out - j - 0.5))
-        )
+        page.mouse.move(*_svg_point(page, *_cell_point(explorer, *_y_centre(explorer, j))))
         table = page.locator(".c1x1-products")
         assert table.is_visible()
         rows = page.evaluate(

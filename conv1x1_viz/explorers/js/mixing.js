@@ -1,5 +1,7 @@
-// MixingExplorer in the page: one pixel's channel vector through a 1×1 layer, y = Wᵀx,
-// drawn as draw_channel_mixing draws it (geometry.mixing_layout written again here), with
+// MixingExplorer in the page: one pixel's channel vector through a 1×1 layer, y = x @ W,
+// drawn as draw_channel_mixing draws it (geometry.mixing_layout written again here): W as the
+// equation writes it, one row per input channel and one column per filter, x a column on its
+// left (x[c] beside row c), y a row under it (y[f] under column f). With
 // the photo to pick the pixel on. spec.data holds the photo (a PNG made once by Python),
 // the features of every pixel, the seeded weights and the drawing's constants; a browser
 // test compares the readout, the products and the picture's texts with Python's.
@@ -17,7 +19,7 @@ const totalText = (v, digits) => {
   const text = pyFixed(v, digits);
   return Number(text) === 0 ? pyFixed(0, digits) : text.replace('-', '−');
 };
-// y = Wᵀx (+ b) for one pixel: conv1x1 on its channel vector, over the first `filters`
+// y = x @ W (+ b) for one pixel: conv1x1 on its channel vector, over the first `filters`
 // columns of W (shape (C_in, C_out), Keras order).
 const mixOutputs = (x, weights, filters, bias = null) => {
   const y = [];
@@ -35,28 +37,55 @@ const dotFormula = (w, x, maxTerms = 4, digits = 2) => {
   const total = mixOutputs(x, w.map((wi) => [wi]), 1)[0];
   return `${terms.join(' + ')} = ${totalText(total, digits)}`;
 };
-// geometry.mixing_layout (gap 0.6): x a row above W's rows, y a column to their right.
-const mixingLayout = (cIn, cOut, gap = 0.6) => {
-  const yLeft = cIn + gap, xBottom = cOut + gap;
-  const titleRoom = Math.max(1.2, 0.12 * cOut);
+// geometry.mixing_layout, its constants from Python (spec.data.geometry): W's cell (c, f) is
+// the unit square at (f, C_in − 1 − c); x a column left of W, y a row under it; boxes are
+// [x, y, width, height].
+const mixingLayout = (geo, cIn, cOut) => {
+  const gap = geo.gap;
+  const xWidth = Math.max(1, geo.vector_share * cOut), yHeight = Math.max(1, geo.vector_share * cIn);
+  const xRight = -gap * xWidth, yTop = -gap * yHeight;
+  const left = xRight - xWidth, yBottom = yTop - yHeight;
+  const line = geo.line_share * (cIn - yBottom);
+  const pad = 0.25 * line, margin = 0.3 * xWidth;
+  const range = (n) => Array.from({length: n}, (_, i) => i);
   return {
-    x_extent: [0, cIn, xBottom, xBottom + 1],
-    weight_extent: [0, cIn, 0, cOut],
-    y_extent: [yLeft, yLeft + 1, 0, cOut],
-    bounds: [-0.3, yLeft + 1.3, -titleRoom, xBottom + 1 + titleRoom],
+    x_extent: [left, xRight, 0, cIn],
+    weight_extent: [0, cOut, 0, cIn],
+    y_extent: [0, cOut, yBottom, yTop],
+    x_boxes: range(cIn).map((c) => [left, cIn - 1 - c, xWidth, 1]),
+    column_boxes: range(cOut).map((f) => [f, 0, 1, cIn]),
+    y_boxes: range(cOut).map((f) => [f, yBottom, 1, yHeight]),
+    x_box: [left, 0, xWidth, cIn],
+    anchors: {
+      x: [left, cIn + pad + line], weights: [left, cIn + pad],
+      y: [0, yBottom - pad], sum: [left, yBottom - pad - line],
+    },
+    line,
+    bounds: [left - margin, cOut + margin, yBottom - 2 * (pad + line), cIn + 2 * (pad + line)],
   };
+};
+// geometry.numbers_fit: a number fits in a cell when the drawing fills `size` (points).
+const numbersFit = (geo, layout, size, fontsize, digits = 2) => {
+  const [x0, x1, y0, y1] = layout.bounds;
+  return size[0] / (x1 - x0) >= geo.number_em * fontsize * (digits + 3) &&
+    size[1] / (y1 - y0) >= 1.2 * fontsize;
 };
 // geometry.mixing_cell: which cell (data units) a point falls in.
 const mixingCell = (layout, x, y) => {
-  const cOut = layout.weight_extent[3];
+  const cIn = layout.weight_extent[3];
   const inside = (e) => e[0] <= x && x < e[1] && e[2] <= y && y < e[3];
-  if (inside(layout.x_extent)) return ['x', Math.floor(x), -1];
-  if (inside(layout.weight_extent)) return ['weight', Math.floor(x), cOut - 1 - Math.floor(y)];
-  if (inside(layout.y_extent)) return ['y', -1, cOut - 1 - Math.floor(y)];
+  if (inside(layout.x_extent)) return ['x', cIn - 1 - Math.floor(y), -1];
+  if (inside(layout.weight_extent)) return ['weight', cIn - 1 - Math.floor(y), Math.floor(x)];
+  if (inside(layout.y_extent)) return ['y', -1, Math.floor(x)];
   return null;
 };
 
 KINDS['mixing-explorer'] = {
+  // The geometry, for a test to compare with Python's.
+  layout: (spec, cIn, cOut) => mixingLayout(spec.data.geometry, cIn, cOut),
+  numbersFit: (spec, cIn, cOut, size) => numbersFit(spec.data.geometry,
+    mixingLayout(spec.data.geometry, cIn, cOut), size, spec.data.value_fontsize_pt, spec.data.digits),
+
   outputs: (v, spec) =>
     mixOutputs(spec.data.features[v.row][v.col], spec.data.weights, v.filters, spec.data.bias),
 
@@ -158,8 +187,8 @@ KINDS['mixing-explorer'] = {
     const fs = d.fontsize_pt * pt;
     const titles = {
       x: svgEl('text', {'font-size': fs, 'dominant-baseline': 'text-after-edge', class: 'c1x1-text'}, svg),
-      weights: svgEl('text', {'font-size': fs, 'dominant-baseline': 'text-before-edge', class: 'c1x1-text'}, svg),
-      y: svgEl('text', {'font-size': fs, 'dominant-baseline': 'text-after-edge', class: 'c1x1-text'}, svg),
+      weights: svgEl('text', {'font-size': fs, 'dominant-baseline': 'text-after-edge', class: 'c1x1-text'}, svg),
+      y: svgEl('text', {'font-size': fs, 'dominant-baseline': 'text-before-edge', class: 'c1x1-text'}, svg),
     };
     const valueTexts = Array.from({length: 2 * cIn + most}, () => svgEl('text', {
       'font-size': d.value_fontsize_pt * pt, 'text-anchor': 'middle', 'dominant-baseline': 'central',
@@ -211,44 +240,49 @@ KINDS['mixing-explorer'] = {
       const x = d.features[v.row][v.col];
       const n = v.filters, out = v.output;
       const y = KINDS['mixing-explorer'].outputs(v, spec);
-      layout = mixingLayout(cIn, n);
+      layout = mixingLayout(d.geometry, cIn, n);
       now = v;
       crossH.setAttribute('y1', photo.y + (v.row + 0.5) * cellPx);
       crossH.setAttribute('y2', photo.y + (v.row + 0.5) * cellPx);
       crossV.setAttribute('x1', photo.x + (v.col + 0.5) * cellPx);
       crossV.setAttribute('x2', photo.x + (v.col + 0.5) * cellPx);
       const lim = d.limits;
-      const xb = layout.x_extent[2], yLeft = layout.y_extent[0];
-      x.forEach((xi, i) => {
-        place(xCells[i], i, xb, 1, 1);
-        xCells[i].setAttribute('fill', colour(xi, lim.x_limit));
+      x.forEach((xi, c) => {
+        place(xCells[c], ...layout.x_boxes[c]);
+        xCells[c].setAttribute('fill', colour(xi, lim.x_limit));
       });
-      for (let j = 0; j < most; j++) {
-        for (let i = 0; i < cIn; i++) {
-          const cell = wCells[j * cIn + i];
-          if (j >= n) { hide(cell); continue; }
-          place(cell, i, n - 1 - j, 1, 1);
-          cell.setAttribute('fill', colour(d.weights[i][j], lim.weight_limit));
+      // W[c][f] is the cell of row c, column f; y[f] sits under column f.
+      for (let f = 0; f < most; f++) {
+        for (let c = 0; c < cIn; c++) {
+          const cell = wCells[f * cIn + c];
+          if (f >= n) { hide(cell); continue; }
+          place(cell, f, cIn - 1 - c, 1, 1);
+          cell.setAttribute('fill', colour(d.weights[c][f], lim.weight_limit));
         }
-        if (j >= n) { hide(yCells[j]); continue; }
-        place(yCells[j], yLeft, n - 1 - j, 1, 1);
-        yCells[j].setAttribute('fill', colour(y[j], lim.y_limit));
+        if (f >= n) { hide(yCells[f]); continue; }
+        place(yCells[f], ...layout.y_boxes[f]);
+        yCells[f].setAttribute('fill', colour(y[f], lim.y_limit));
       }
-      place(boxes.x, 0, xb, cIn, 1);
-      place(boxes.weights, 0, n - 1 - out, cIn, 1);
-      place(boxes.y, yLeft, n - 1 - out, 1, 1);
-      const top = layout.x_extent[3];
-      write(titles.x, `x: pixel (${v.row}, ${v.col}), ${fmt(cIn)} channels`, 0, top + 0.15);
-      write(titles.weights,
-        `W.T, one row per filter (W has shape (${fmt(cIn)}, ${fmt(n)}))`, 0, -0.15);
-      write(titles.y, 'y = x @ W', yLeft - 0.1, layout.y_extent[3] + 0.15);
-      // Numbers in the cells (draw_channel_mixing's "row" mode): x, the highlighted row of
-      // W and every output, while W has few cells.
+      place(boxes.x, ...layout.x_box);
+      place(boxes.weights, ...layout.column_boxes[out]);
+      place(boxes.y, ...layout.y_boxes[out]);
+      const channels = `${fmt(cIn)} channel${cIn === 1 ? '' : 's'}`;
+      write(titles.x, `x: pixel (${v.row}, ${v.col}), ${channels}`, ...layout.anchors.x);
+      write(titles.weights, `W: shape (${fmt(cIn)}, ${fmt(n)}), one column per filter`,
+        ...layout.anchors.weights);
+      write(titles.y, 'y = x @ W', ...layout.anchors.y);
+      // Numbers in the cells (draw_channel_mixing's "column" mode): x, the highlighted column
+      // of W and every output, while W has few cells and a number fits in each.
       const shown = [];
-      if (cIn * n <= d.max_annotated) {
-        x.forEach((xi, i) => shown.push([i + 0.5, xb + 0.5, xi, lim.x_limit]));
-        for (let i = 0; i < cIn; i++) shown.push([i + 0.5, n - out - 0.5, d.weights[i][out], lim.weight_limit]);
-        y.forEach((yj, j) => shown.push([yLeft + 0.5, n - j - 0.5, yj, lim.y_limit]));
+      const size = [ma.w / pt, ma.h / pt];  // the axes in points
+      if (cIn * n <= d.max_annotated &&
+          numbersFit(d.geometry, layout, size, d.value_fontsize_pt, d.digits)) {
+        const [x0, x1] = layout.x_extent, [, , y0, y1] = layout.y_extent;
+        x.forEach((xi, c) => shown.push([(x0 + x1) / 2, cIn - c - 0.5, xi, lim.x_limit]));
+        for (let c = 0; c < cIn; c++) {
+          shown.push([out + 0.5, cIn - c - 0.5, d.weights[c][out], lim.weight_limit]);
+        }
+        y.forEach((yf, f) => shown.push([f + 0.5, (y0 + y1) / 2, yf, lim.y_limit]));
       }
       valueTexts.forEach((el, k) => {
         if (k >= shown.length) { hide(el); return; }
@@ -259,10 +293,10 @@ KINDS['mixing-explorer'] = {
       // What the mouse is over: a term outlined, or an output's products listed.
       const term = hover && hover.term && hover.term[1] < n ? hover.term : null;
       if (term) {
-        place(termBoxes[0], term[0], xb, 1, 1);
-        place(termBoxes[1], term[0], n - 1 - term[1], 1, 1);
+        place(termBoxes[0], ...layout.x_boxes[term[0]]);
+        place(termBoxes[1], term[1], cIn - 1 - term[0], 1, 1);
       } else if (hover && hover.output !== undefined && hover.output < n) {
-        place(termBoxes[0], yLeft, n - 1 - hover.output, 1, 1);
+        place(termBoxes[0], ...layout.y_boxes[hover.output]);
         hide(termBoxes[1]);
       } else {
         termBoxes.forEach(hide);
