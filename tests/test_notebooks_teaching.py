@@ -96,8 +96,6 @@ SLIPS = [
     (r"read a (?:1×1 )?reduction as a low-rank", None),
     (r"\bthen \d×\d\W*\s*\*?is\*? a \d×\d layer", r"linear"),
     (r"learns?\b[^.;]*kernels of rank", r"linear"),
-    # Notebook 05 has no depthwise layer: 01 and 08 teach them.
-    (r"depthwise[^.;|]*notebooks?[^.;|]*\b05\b", None),
     # A parameter count is not a cost of compute; reuse makes one weight cost many MACs.
     (r"parameters are cheap to compute with", None),
 ]
