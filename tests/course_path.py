@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,37 +73,57 @@ def _folded_output_words(cell: dict) -> int:
     return words
 
 
+@dataclass(frozen=True)
+class Piece:
+    """A cell, or the part of a markdown cell under one heading, and the deep dive it is in."""
+
+    cell: dict
+    text: str
+    deep_dive: str | None  # the heading that opened the deep dive, or None in the core
+
+
+def pieces(path: Path) -> Iterator[Piece]:
+    """Walk a notebook in order, telling what is core and what is in a deep dive."""
+    deep: tuple[int, str] | None = None  # level and text of the heading that opened it
+    for cell in json.loads(Path(path).read_text(encoding="utf-8"))["cells"]:
+        source = _text(cell["source"])
+        if cell["cell_type"] != "markdown":
+            yield Piece(cell, source, deep and deep[1])
+            continue
+        chunk: list[str] = []
+        for line in source.splitlines():
+            match = HEADING.match(line)
+            if match:
+                if chunk:
+                    yield Piece(cell, "\n".join(chunk), deep and deep[1])
+                chunk = []
+                level = len(match.group(1))
+                if deep is not None and level <= deep[0]:
+                    deep = None
+                if deep is None and DEEP_DIVE.match(match.group(2)):
+                    deep = (level, match.group(2))
+            chunk.append(line)
+        if chunk:
+            yield Piece(cell, "\n".join(chunk), deep and deep[1])
+
+
+def reading(piece: Piece) -> Reading:
+    """What a learner reads of one piece."""
+    cell = piece.cell
+    if cell["cell_type"] == "markdown":
+        return Reading(words=_words(piece.text))
+    if cell["cell_type"] != "code" or not piece.text.strip():
+        return Reading()
+    if cell.get("metadata", {}).get("jupyter", {}).get("source_hidden"):
+        return Reading(words=_folded_output_words(cell), cells=1)
+    return Reading(lines=sum(1 for line in piece.text.splitlines() if line.strip()), cells=1)
+
+
 def measure(path: Path) -> dict[str, Reading]:
     """``{"core": Reading, "deep dive": Reading}`` for one notebook."""
-    nb = json.loads(Path(path).read_text())
     parts = {"core": Reading(), "deep dive": Reading()}
-    deep_level = None  # the level of the heading that opened the current deep dive
-
-    def part() -> str:
-        return "core" if deep_level is None else "deep dive"
-
-    for cell in nb["cells"]:
-        source = _text(cell["source"])
-        if cell["cell_type"] == "markdown":
-            chunk: list[str] = []
-            for line in source.splitlines():
-                match = HEADING.match(line)
-                if match:
-                    parts[part()] += Reading(words=_words("\n".join(chunk)))
-                    chunk = []
-                    level = len(match.group(1))
-                    if deep_level is not None and level <= deep_level:
-                        deep_level = None
-                    if deep_level is None and DEEP_DIVE.match(match.group(2)):
-                        deep_level = level
-                chunk.append(line)
-            parts[part()] += Reading(words=_words("\n".join(chunk)))
-        elif cell["cell_type"] == "code" and source.strip():
-            if cell.get("metadata", {}).get("jupyter", {}).get("source_hidden"):
-                parts[part()] += Reading(words=_folded_output_words(cell), cells=1)
-            else:
-                lines = sum(1 for line in source.splitlines() if line.strip())
-                parts[part()] += Reading(lines=lines, cells=1)
+    for piece in pieces(path):
+        parts["core" if piece.deep_dive is None else "deep dive"] += reading(piece)
     return parts
 
 

@@ -14,14 +14,13 @@ import re
 import pytest
 
 from tests.course_path import (
-    DEEP_DIVE,
-    HEADING,
     LINES_A_MINUTE,
     NOTEBOOKS,
     WORDS_A_MINUTE,
-    _folded_output_words,
-    _text,
+    Reading,
     _words,
+    pieces,
+    reading,
 )
 
 ABOUT = re.compile(r"about (\d+) minutes?")
@@ -29,41 +28,18 @@ ABOUT = re.compile(r"about (\d+) minutes?")
 
 def deep_dives(path):
     """``(heading, first line under it, words, lines)`` of each deep dive below a title."""
-    cells = json.loads(path.read_text())["cells"]
-    found, current = [], None  # current: [heading, level, first line, words, lines]
-
-    def close():
-        if current is not None:
-            found.append((current[0], current[2], current[3], current[4]))
-
-    for cell in cells:
-        source = _text(cell["source"])
-        if cell["cell_type"] == "markdown":
-            chunk: list[str] = []
-            for line in source.splitlines():
-                match = HEADING.match(line)
-                if match:
-                    if current is not None:
-                        current[3] += _words("\n".join(chunk))
-                    chunk = []
-                    level = len(match.group(1))
-                    if current is not None and level <= current[1]:
-                        close()
-                        current = None
-                    if current is None and level > 1 and DEEP_DIVE.match(match.group(2)):
-                        current = [match.group(2), level, None, 0, 0]
-                elif current is not None and current[2] is None and line.strip():
-                    current[2] = line.strip()
-                chunk.append(line)
-            if current is not None:
-                current[3] += _words("\n".join(chunk))
-        elif current is not None and source.strip():
-            if cell.get("metadata", {}).get("jupyter", {}).get("source_hidden"):
-                current[3] += _folded_output_words(cell)
-            else:
-                current[4] += sum(1 for line in source.splitlines() if line.strip())
-    close()
-    return found
+    found: dict[str, list] = {}
+    walk = list(pieces(path))
+    titles = {p.text.splitlines()[0][2:].strip() for p in walk if p.text.startswith("# ")}
+    for piece in walk:
+        heading = piece.deep_dive
+        if heading is None or heading in titles:
+            continue  # the core, or a notebook that is a deep dive as a whole
+        if heading not in found:
+            lines = [line.strip() for line in piece.text.splitlines()[1:] if line.strip()]
+            found[heading] = [lines[0] if lines else None, Reading()]
+        found[heading][1] += reading(piece)
+    return [(h, first, read.words, read.lines) for h, (first, read) in found.items()]
 
 
 def test_deep_dives_are_found_with_their_words_and_lines(tmp_path):

@@ -1,19 +1,19 @@
 """Notebook 05, the end of the core path, read from the stored file.
 
-Its core says where Network in Network, Inception, ResNet and MobileNet put 1×1 layers, within
-its share of the core path's budget; its deep dives are marked and skippable; MobileNet's
-separable pair is counted and checked against Keras; and a closing quiz on the readers'
-misconceptions keeps each verdict folded.
+Its core says where Network in Network, Inception, ResNet and MobileNet put 1×1 layers;
+MobileNet's separable pair is counted and checked against Keras; and a closing quiz on the
+readers' misconceptions keeps each verdict folded. (The budget, the deep dives' marks and the
+core's independence from them are tested for every notebook: test_course_path,
+test_deep_dive_marks.)
 """
 
 import ast
-import builtins
 import json
 import math
 import re
 
 import conv1x1_viz as c1
-from tests.course_path import DEEP_DIVE, HEADING, LINES_A_MINUTE, WORDS_A_MINUTE, measure
+from tests.course_path import DEEP_DIVE, pieces
 from tests.test_notebooks_stored import NOTEBOOKS
 
 PATH = next(p for p in NOTEBOOKS if p.name.startswith("05"))
@@ -32,19 +32,10 @@ def _cells():
 
 
 def _parts():
-    """Each cell with the deep dive it sits in (its heading), or None in the core."""
-    level = heading = None
-    for cell in _cells():
-        if cell["cell_type"] == "markdown":
-            for line in _joined(cell["source"]).splitlines():
-                match = HEADING.match(line)
-                if not match:
-                    continue
-                if level is not None and len(match.group(1)) <= level:
-                    level = heading = None
-                if level is None and DEEP_DIVE.match(match.group(2)):
-                    level, heading = len(match.group(1)), match.group(2)
-        yield cell, heading
+    """Each cell (a markdown cell cut at its headings) and its deep dive's heading, or None."""
+    for p in pieces(PATH):
+        markdown = p.cell["cell_type"] == "markdown"
+        yield ({**p.cell, "source": p.text} if markdown else p.cell), p.deep_dive
 
 
 def _plain(cell):
@@ -58,11 +49,6 @@ def _html(cell):
     return "".join(_joined(o.get("data", {}).get("text/html", "")) for o in cell["outputs"])
 
 
-def test_05_core_is_within_its_budget():
-    core = measure(PATH)["core"]
-    assert core.words <= 1_250 and core.lines <= 55, core
-
-
 def test_05_core_says_where_four_networks_put_their_1x1_layers():
     core = "\n".join(
         _joined(c["source"])
@@ -73,59 +59,6 @@ def test_05_core_says_where_four_networks_put_their_1x1_layers():
     for name in ("Network in Network", "Inception", "ResNet", "MobileNet"):
         assert any(s.startswith(name) for s in sections), (name, sections)
     assert re.search(r"^## Quiz", core, re.M) and re.search(r"^## Recap", core, re.M)
-
-
-def test_05_deep_dives_say_they_are_off_the_path_and_how_long_they_take():
-    cells = list(_parts())
-    headings = list(dict.fromkeys(deep for _, deep in cells if deep))
-    assert len(headings) >= 5
-    for heading in headings:
-        part = [c for c, deep in cells if deep == heading]
-        said = OFF_PATH.search(_joined(part[0]["source"]))
-        assert said, heading
-        # The minutes said are the part's words and lines at the course's reading rates.
-        words = lines = 0
-        for cell in part:
-            source = _joined(cell["source"])
-            if cell["cell_type"] == "markdown":
-                words += len(re.findall(r"[^\W_]+(?:['’.,-][^\W_]+)*", source))
-            elif cell["metadata"].get("jupyter", {}).get("source_hidden"):
-                words += len(re.findall(r"[^\W_]+(?:['’.,-][^\W_]+)*", _plain(cell)))
-            else:
-                lines += sum(1 for line in source.splitlines() if line.strip())
-        minutes = words / WORDS_A_MINUTE + lines / LINES_A_MINUTE
-        assert abs(int(said.group(1)) - max(1, round(minutes))) <= 1, (heading, minutes)
-    # The deep dives come after the core's sections, before the quiz: none in between.
-    kinds = [deep is not None for _, deep in cells]
-    first, last = kinds.index(True), len(kinds) - 1 - kinds[::-1].index(True)
-    assert all(kinds[first : last + 1])
-
-
-def _names(tree, context):
-    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, context)}
-
-
-def test_05_core_uses_nothing_a_deep_dive_defines():
-    defined, missing = set(dir(builtins)), []
-    for cell, deep in _parts():
-        if cell["cell_type"] != "code":
-            continue
-        tree = ast.parse(_joined(cell["source"]))
-        made = _names(tree, ast.Store) | {
-            n.name if isinstance(n, ast.FunctionDef | ast.ClassDef) else n.arg
-            for n in ast.walk(tree)
-            if isinstance(n, ast.FunctionDef | ast.ClassDef | ast.arg)
-        }
-        made |= {
-            (alias.asname or alias.name).split(".")[0]
-            for n in ast.walk(tree)
-            if isinstance(n, ast.Import | ast.ImportFrom)
-            for alias in n.names
-        }
-        if deep is None:
-            missing += sorted(_names(tree, ast.Load) - made - defined)
-            defined |= made
-    assert missing == []
 
 
 def test_05_mobilenet_pair_is_counted_and_checked_against_keras():
