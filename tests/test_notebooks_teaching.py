@@ -252,7 +252,7 @@ def test_seed_slips_are_flagged_in_the_open():
     assert "about one million" in _all_text(_notebook("02"))
 
 
-# One key phrase per question in the tutorial's comments, in the order they were asked.
+# One key phrase per question in the tutorial's comments (07's index may list them in any order).
 READER_QUESTIONS = [
     "temporal convolution network",
     "semantic segmentation",
@@ -275,8 +275,10 @@ READER_QUESTIONS = [
     '"one-to-one projection"',
     "`tensor.sum(axis)`",
 ]
-LINK = re.compile(r"\[(\d\d) · ([^\]]+)\]\((\d\d_\w+\.ipynb)\)")
-SECTION = re.compile(r"§(\d+) · ([^|;]+?)\s*(?=\||;|$)")
+# JupyterLab 4 names a heading's anchor after its text, but the link's fragment arrives
+# percent-encoded: a heading with "·" or "×" in it cannot be reached by its text. A cell id
+# can (JupyterLab reads "#cell-id=…"; the static site gives every cell that id).
+INDEX_LINK = re.compile(r"\[([^\]]+)\]\(((?:\d\d_\w+\.ipynb)?)#cell-id=([\w-]+)\)")
 
 
 def _headings(path):
@@ -286,28 +288,68 @@ def _headings(path):
     return [t.removeprefix("Deep dive · ") for t in titles]
 
 
-def test_07_table_lists_every_reader_question_and_where_it_is_answered():
+def _cell_headings(cell):
+    """The headings of one markdown cell, without a "Deep dive · " mark."""
+    found = re.findall(r"^#{1,4} (.*)$", _joined(cell["source"]), re.M)
+    return [re.sub(r"^Deep dive · ", "", h.strip()) for h in found]
+
+
+def _index_of_07():
     path = _notebook("07")
-    table = next(
+    index = next(
         _joined(c["source"])
         for c in _cells(path)
         if c["cell_type"] == "markdown"
         and "## The questions, and where they are answered" in _joined(c["source"])
     )
-    rows = [r for r in table.splitlines() if re.match(r"\| \d+ \|", r)]
-    assert len(rows) == len(READER_QUESTIONS)
-    for key, row in zip(READER_QUESTIONS, rows, strict=True):
-        _, number, question, where, _ = (cell.strip() for cell in row.split("|"))
-        assert key in question, (number, question)
-        links, sections = LINK.findall(where), SECTION.findall(where)
-        if not links and not sections:
-            assert "not about 1×1 layers" in where, row
-        for prefix, title, target in links:
-            target_path = NOTEBOOK_DIR / target
-            assert target.startswith(prefix) and target_path.exists(), target
-            assert any(h.startswith(title) for h in _headings(target_path)), (target, title)
-        for number_, title in sections:
-            assert f"{number_} · {title}" in _headings(path), title
+    return path, [line for line in index.splitlines() if line.startswith("- ") and "→" in line]
+
+
+def test_07_index_has_one_line_per_reader_question():
+    _, lines = _index_of_07()
+    assert len(lines) == len(READER_QUESTIONS)
+    for key in READER_QUESTIONS:
+        assert len([line for line in lines if key in line.split("→")[0]]) == 1, key
+
+
+@pytest.mark.parametrize("key", READER_QUESTIONS)
+def test_07_index_links_each_question_to_its_answer(key):
+    path, lines = _index_of_07()
+    line = next(line for line in lines if key in line.split("→")[0])
+    where = line.split("→", 1)[1]
+    links = INDEX_LINK.findall(where)
+    assert len(links) == where.count("]("), f"a link that is not to a cell id: {where}"
+    if not links:
+        assert "not about 1×1 layers" in where, line
+    for text, target, cell_id in links:
+        target_path = NOTEBOOK_DIR / target if target else path
+        assert target_path.exists(), target
+        cell = next((c for c in _cells(target_path) if c.get("id") == cell_id), None)
+        assert cell is not None and cell["cell_type"] == "markdown", (target, cell_id)
+        headings = _cell_headings(cell)
+        if target:  # [04 · Where the counts come from](04_….ipynb#cell-id=…)
+            prefix, title = text.split(" · ", 1)
+            assert target.startswith(prefix), (text, target)
+            assert any(h.startswith(title) for h in headings), (target, cell_id, title, headings)
+        else:  # [§3](#cell-id=…): the cell opens with section 3's heading, where the link lands
+            number = re.fullmatch(r"§(\d+)", text)
+            assert number, text
+            assert _joined(cell["source"]).startswith("## "), cell_id
+            assert headings[0].startswith(f"{number[1]} · "), (cell_id, headings)
+
+
+def test_07_says_which_answers_are_sketches():
+    # SRCNN and the TCN block are built and counted but never trained: the heading and the
+    # first line of each say so, and the index too.
+    path, lines = _index_of_07()
+    for key in ("SRCNN", "temporal convolution network"):
+        assert next(line for line in lines if key in line).endswith(", a sketch"), key
+    for cell in _cells(path):
+        source = _joined(cell["source"])
+        if cell["cell_type"] == "markdown" and re.match(r"## (8|10) · ", source):
+            heading, _, rest = source.partition("\n\n")
+            assert "A sketch" in heading, heading
+            assert rest.startswith("*A sketch:") and "not trained" in rest.split("*")[1], rest
 
 
 def test_07_keeps_no_section_that_only_repeats_earlier_notebooks():
