@@ -304,7 +304,7 @@ class PageExplorer(anywidget.AnyWidget):
         """Return the readout as ``(label, text)`` lines for the current values."""
         raise NotImplementedError(f"{type(self).__name__} must write its readout")
 
-    def draw_picture(self, fig: Any) -> None:
+    def draw_picture(self, fig: Any) -> Any:
         """Draw the picture of the current values on ``fig`` (a matplotlib Figure)."""
         raise NotImplementedError(f"{type(self).__name__} must draw its picture")
 

@@ -316,7 +316,7 @@ class ReductionExplorer(PageExplorer):
         photo_ax.imshow(self.image, interpolation="nearest")
         photo_title = fixed_title(photo_ax, PHOTO_TITLE[0], fontsize=PHOTO_TITLE[1])
         photo_ax.set_axis_off()
-        style = {
+        style: dict[str, Any] = {
             "max_maps": self.max_maps,
             "ncols": self._ncols(),
             "vmin": 0.0,
