@@ -123,7 +123,8 @@ def ensure_uv() -> None:
 def ensure_environment() -> None:
     """Make the environment hold exactly what the lock pins (quick when it already does)."""
     ensure_uv()
-    check = subprocess.run([_bin("uv"), *SYNC, "--check", "-q"], cwd=ROOT, env=UV_ENV)
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    check = subprocess.run([_bin("uv"), *SYNC, "--check"], cwd=ROOT, env=UV_ENV, **quiet)
     if check.returncode:
         # uv leaves bytecode to be compiled at first import, and with PYTHONDONTWRITEBYTECODE
         # set (as on this project's machines) every kernel would compile TensorFlow's modules

@@ -169,6 +169,12 @@ def test_binder_pins_what_learners_need_at_the_locks_versions():
     assert not set(BINDER_MUST_NOT_HAVE) & pins.keys()
 
 
+def test_instructors_guide_counts_binders_pins():
+    _, pins, _ = _conda("binder/environment.yml")
+    guide = (ROOT / "docs/instructors.md").read_text()
+    assert re.search(r"(\d+) pins at the versions of `uv.lock`", guide)[1] == str(len(pins))
+
+
 def test_a_drifted_pin_is_caught():
     # The check above compares versions, not only names: one pin moved is named.
     _, pins, _ = _conda("binder/environment.yml")
