@@ -35,7 +35,7 @@ PHOTO_TITLE = ("input", 9)
 #: How the selected filter's weights are shown on the maps before the 1×1 layer (frames
 #: red where positive, blue where negative, their width growing with the weight's size),
 #: and the frame around the map selected after it. Sizes in points.
-OVERLAY_STYLE = {
+OVERLAY_STYLE: dict[str, Any] = {
     "positive": "#d62728",
     "negative": "#1f77b4",
     "frame_width": (0.5, 3.0),  # 0.5 + 3·|w| / max |w| of the filter
