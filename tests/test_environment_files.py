@@ -135,6 +135,16 @@ def test_conda_files_ask_for_the_tested_python_and_pip(path):
     assert conda == [f"python={tasks.SUPPORTED_PYTHONS[0]}", "pip"]
 
 
+def test_readme_promises_what_the_lock_covers():
+    # "Python 3.11, 3.12 or 3.13 with pip, on Linux (x86-64 or 64-bit Arm) or on a Mac with
+    # Apple silicon", and Intel Macs left out.
+    readme = " ".join((ROOT / "README.md").read_text().split())
+    *first, last = tasks.SUPPORTED_PYTHONS
+    assert f"Python {', '.join(first)} or {last} with pip" in readme
+    assert "Linux (x86-64 or 64-bit Arm) or on a Mac with Apple silicon" in readme
+    assert "Intel Macs are not covered" in readme
+
+
 def test_conda_route_pins_exactly_the_lock():
     _, pins, _ = _conda("environment.yml")
     assert pins == LOCK
