@@ -1,10 +1,11 @@
 """Set up the course and run it: ``python3 tasks.py lab`` or ``python3 tasks.py test``.
 
-``lab`` and ``test`` create a virtual environment in ``.venv`` when there is none (or in the
-folder named by ``C1X1_VENV``), install into it exactly the versions in
-``requirements-lock.txt`` (with uv, which they install from PyPI first), and then either open
-JupyterLab on the first notebook or run the whole test suite with ``pytest --nbval``. They
-install again only when the lock or the project's metadata changed.
+A thin wrapper over [uv](https://docs.astral.sh/uv/): ``lab`` and ``test`` run
+``uv sync --locked`` (the environment in ``.venv``, or in the folder named by ``C1X1_VENV``,
+made to hold exactly what ``uv.lock`` pins, every extra and group included), then
+``uv run`` JupyterLab on the first notebook or ``pytest --nbval`` over everything. When
+nothing changed, the sync takes a fraction of a second. The first time, ``.venv`` is made with
+the Python running this file (3.11, 3.12 or 3.13), and pip installs the locked uv into it.
 
 ``site`` builds the course as a static site in ``site/`` (one page a notebook, as
 committed, every explorer live with no kernel): open ``site/index.html``.
@@ -13,52 +14,41 @@ Three commands are for contributors:
 
 - ``execute`` runs notebooks (all, or those named) top to bottom in fresh kernels and saves
   them with their outputs, as they are committed.
-- ``lock`` writes ``requirements-lock.txt`` from ``pyproject.toml`` (Python 3.11, Linux
-  x86-64), then pins the same versions in ``environment.yml`` and ``binder/environment.yml``.
-  Extra arguments go to ``uv pip compile``: ``python3 tasks.py lock --upgrade`` bumps all.
+- ``lock`` runs ``uv lock`` (extra arguments go to it: ``python3 tasks.py lock --upgrade``
+  bumps all), then writes ``environment.yml`` and ``binder/environment.yml`` from the lock
+  with ``uv export``, and syncs ``.venv``.
 - ``binder`` rehearses what Binder builds: a fresh environment with Binder's Python, the
   packages repo2docker's base image starts from, then exactly the pins of
   ``binder/environment.yml``, then ``binder/postBuild``, then strict ``pytest --nbval`` on one
   notebook (``BINDER_NOTEBOOK``).
 
-Only the Python standard library is used here, so a machine with Python 3.11 and pip is enough.
+Only the Python standard library is used here, so a machine with Python and pip is enough.
 """
 
 from __future__ import annotations
 
-import hashlib
-import io
-import json
+import collections
 import os
-import platform
-import re
 import shutil
-import stat
 import subprocess
 import sys
-import sysconfig
 import tempfile
-import time
-import urllib.parse
-import urllib.request
 import venv
-import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 VENV = Path(os.environ.get("C1X1_VENV", ROOT / ".venv"))
 FIRST_NOTEBOOK = "notebooks/00_start_here.ipynb"
-LOCK = ROOT / "requirements-lock.txt"
+LOCK = ROOT / "uv.lock"
 CONDA_ENV = ROOT / "environment.yml"
 BINDER_ENV = ROOT / "binder" / "environment.yml"
 # JupyterLab settings for this course (widget state saved, no news or update check);
 # Binder's postBuild installs the same file.
 LAB_OVERRIDES = ROOT / "binder" / "overrides.json"
-# The platform the lock is for: Binder's, CI's and this project's machines.
-LOCK_PYTHON = "3.11"
-LOCK_PLATFORM = "x86_64-manylinux_2_28"
-# The extras each environment gets (see pyproject.toml): everything locally, what a learner
-# and an instructor use on Binder.
+# The Pythons the lock is resolved for (pyproject.toml's tool.uv.environments). The first is
+# the one CI tests with, and the one the conda and Binder environments ask for.
+SUPPORTED_PYTHONS = ("3.11", "3.12", "3.13")
+# The extras Binder gets (see pyproject.toml): what a learner and an instructor use.
 BINDER_EXTRAS = ("notebooks", "check")
 # What repo2docker's base environment for Python 3.11 already holds before it reads
 # binder/ (its conda lock, environment.py-3.11-linux-64.lock). The rehearsal installs these
@@ -74,6 +64,14 @@ REPO2DOCKER_BASE = (
     "jupyter-resource-usage==1.2.0",
     "jupyter-offlinenotebook==0.3.2",
 )
+# uv's environment: our venv; no Python fetched from the web (the venv's is the one).
+UV_ENV = {
+    **os.environ,
+    "UV_PROJECT_ENVIRONMENT": str(VENV),
+    "UV_PYTHON_DOWNLOADS": os.environ.get("UV_PYTHON_DOWNLOADS", "never"),
+}
+# The course's environment: every extra, and every dependency group (tool.uv's default).
+SYNC = ("sync", "--locked", "--all-extras")
 
 
 def _bin(name: str, env: Path = VENV) -> Path:
@@ -86,131 +84,55 @@ def _run(*args: object, **kwargs) -> None:
     subprocess.run([str(a) for a in args], cwd=ROOT, check=True, **kwargs)
 
 
+def _uv(*args: object) -> None:
+    """Run the environment's uv on this project."""
+    _run(_bin("uv"), *args, env=UV_ENV)
+
+
 def locked_versions(path: Path = LOCK) -> dict[str, str]:
-    """Return ``{name: version}`` for every ``name==version`` line of a lock file."""
-    pins = {}
-    for line in path.read_text().splitlines():
-        match = re.match(r"^([A-Za-z0-9_.\-]+)==([^\s;#]+)", line)
-        if match:
-            pins[match[1]] = match[2]
-    return pins
-
-
-# How uv installs the lock; part of the install stamp, so changing it re-syncs existing
-# environments.
-# uv leaves bytecode to be compiled at first import, and with PYTHONDONTWRITEBYTECODE set
-# (as it is on this project's machines) Python compiles TensorFlow's thousands of modules
-# again in every kernel: ``import tensorflow`` took 19 s here instead of 8 s.
-# pip and conda, as on Binder, compile at install time; so do we.
-SYNC_OPTIONS = ("--compile-bytecode",)
-
-
-def _stamp() -> str:
-    """Return what an installed environment must match: lock, project metadata, uv options."""
+    """Return ``{name: version}`` for every package from the index that ``uv.lock`` pins."""
     import tomllib  # Python 3.11+
 
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    metadata = repr(sorted(project.items(), key=lambda kv: kv[0]))
-    text = LOCK.read_text() + metadata + repr(SYNC_OPTIONS)
-    return hashlib.sha256(text.encode()).hexdigest()
+    packages = tomllib.loads(path.read_text())["package"]
+    return {p["name"]: p["version"] for p in packages if "registry" in p["source"]}
+
+
+def ensure_uv() -> None:
+    """Give the environment the locked uv; the first time, make the environment for it."""
+    version = locked_versions()["uv"]
+    uv = _bin("uv")
+    if uv.exists():
+        out = subprocess.run([uv, "--version"], capture_output=True, text=True).stdout
+        if out.split()[1:2] != [version]:  # the lock moved to another uv: let uv update itself
+            _run(uv, "pip", "install", "-q", "--python", _bin("python"), f"uv=={version}")
+        return
+    if not _bin("python").exists():
+        running = f"{sys.version_info.major}.{sys.version_info.minor}"
+        if running not in SUPPORTED_PYTHONS:
+            sys.exit(
+                f"This is Python {running}; the course's lock is for Python "
+                f"{', '.join(SUPPORTED_PYTHONS)}. Run this file with one of them, "
+                f"for example: python{SUPPORTED_PYTHONS[-1]} tasks.py"
+            )
+        print(f"Creating a virtual environment in {VENV} with Python {running}", flush=True)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    python = _bin("python")
+    _run(python, "-m", "pip", "install", "-q", "--disable-pip-version-check", f"uv=={version}")
 
 
 def ensure_environment() -> None:
-    """Create the virtual environment and sync it with the lock, unless already done."""
-    if sys.version_info < (3, 11):  # noqa: UP036 - say so clearly on an older Python
-        sys.exit(f"Python 3.11 or newer is needed, this is {sys.version.split()[0]}")
-    started = time.perf_counter()
-    python = _bin("python")
-    if not python.exists():
-        print(f"Creating a virtual environment in {VENV}", flush=True)
-        # No pip yet: the lock brings it, with everything else, in one uv sync.
-        venv.EnvBuilder(with_pip=False).create(VENV)
-    stamp_file = VENV / ".c1x1-installed"
-    stamp = _stamp()
-    if stamp_file.exists() and stamp_file.read_text() == stamp:
-        install_lab_settings(VENV)
-        return
-    with tempfile.TemporaryDirectory(prefix="c1x1-uv-") as tmp:
-        uv = _uv(locked_versions()["uv"], Path(tmp))
-        _run(uv, "pip", "sync", "-q", *SYNC_OPTIONS, "--python", python, LOCK)
-    # setuptools is in the lock, so the package builds without a build environment.
-    _run(
-        _bin("uv"),
-        "pip",
-        "install",
-        "-q",
-        "--python",
-        python,
-        "--no-deps",
-        "--no-build-isolation",
-        "-e",
-        ".",
-    )
-    stamp_file.write_text(stamp)
+    """Make the environment hold exactly what the lock pins (quick when it already does)."""
+    ensure_uv()
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    check = subprocess.run([_bin("uv"), *SYNC, "--check"], cwd=ROOT, env=UV_ENV, **quiet)
+    if check.returncode:
+        # uv leaves bytecode to be compiled at first import, and with PYTHONDONTWRITEBYTECODE
+        # set (as on this project's machines) every kernel would compile TensorFlow's modules
+        # again: ``import tensorflow`` took 19 s here instead of 8 s. pip and conda, as on
+        # Binder, compile as they install; so do we, only when something changed (compiling
+        # nothing new still takes a second, ``--check`` a tenth).
+        _uv(*SYNC, "--compile-bytecode")
     install_lab_settings(VENV)
-    print(f"Environment ready in {time.perf_counter() - started:.0f} s", flush=True)
-
-
-def _uv(version: str, scratch: Path) -> Path:
-    """Return a uv of the locked version, for the first sync (which installs uv too)."""
-    for candidate in (_bin("uv"), shutil.which("uv")):
-        if candidate and _uv_version(candidate) == version:
-            return Path(candidate)
-    try:
-        return _download_uv(version, scratch)
-    except (OSError, ValueError, KeyError, StopIteration, zipfile.BadZipFile) as exc:
-        print(f"Fetching uv's wheel directly did not work ({exc}); using pip instead.")
-    _run(_bin("python"), "-m", "ensurepip")
-    _run(
-        _bin("python"),
-        "-m",
-        "pip",
-        "install",
-        "-q",
-        "--disable-pip-version-check",
-        f"uv=={version}",
-    )
-    return _bin("uv")
-
-
-def _download_uv(version: str, scratch: Path) -> Path:
-    """Take the ``uv`` binary out of its wheel on PyPI, checking the wheel's SHA-256.
-
-    pip needs several seconds just to read PyPI's long list of uv's files; this takes one
-    JSON request and one download, about a second here.
-    """
-    system, machine = sysconfig.get_platform().split("-")[0], platform.machine().lower()
-    if system == "linux" and platform.libc_ver()[0] == "glibc":
-        want = ("manylinux", {"amd64": "x86_64", "arm64": "aarch64"}.get(machine, machine))
-    elif system == "macosx":
-        want = ("macosx", machine)
-    else:
-        raise ValueError(f"no direct download for {sysconfig.get_platform()}")
-    index = "https://pypi.org/pypi/uv/json"
-    with urllib.request.urlopen(index, timeout=30) as response:
-        files = json.load(response)["releases"][version]
-    wheel = next(
-        f for f in files if f["filename"].endswith(".whl") and all(w in f["filename"] for w in want)
-    )
-    print(f"+ downloading {wheel['filename']}", flush=True)
-    with urllib.request.urlopen(urllib.parse.urljoin(index, wheel["url"]), timeout=120) as response:
-        data = response.read()
-    if hashlib.sha256(data).hexdigest() != wheel["digests"]["sha256"]:
-        raise ValueError(f"{wheel['filename']} does not match its SHA-256 on PyPI")
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        member = next(n for n in archive.namelist() if re.search(r"\.data/scripts/uv$", n))
-        target = scratch / "uv"
-        target.write_bytes(archive.read(member))
-    target.chmod(target.stat().st_mode | stat.S_IXUSR)
-    return target
-
-
-def _uv_version(executable: os.PathLike | str) -> str:
-    try:
-        out = subprocess.run([executable, "--version"], capture_output=True, text=True).stdout
-    except OSError:
-        return ""
-    return out.split()[1] if out else ""
 
 
 def install_lab_settings(prefix: Path) -> None:
@@ -226,13 +148,13 @@ def lab(extra: list[str]) -> None:
     if hasattr(os, "geteuid") and os.geteuid() == 0 and "--allow-root" not in extra:
         print("Running as root (as in a container): passing --allow-root to JupyterLab.")
         extra = ["--allow-root", *extra]
-    _run(_bin("jupyter"), "lab", FIRST_NOTEBOOK, *extra)
+    _uv("run", "--no-sync", "jupyter", "lab", FIRST_NOTEBOOK, *extra)
 
 
 def test(extra: list[str]) -> None:
     """Run the unit tests, the browser tests and every notebook with nbval."""
     ensure_environment()
-    _run(_bin("python"), "-m", "pytest", "--nbval", *extra)
+    _uv("run", "--no-sync", "python", "-m", "pytest", "--nbval", *extra)
 
 
 def execute(extra: list[str]) -> None:
@@ -244,8 +166,10 @@ def execute(extra: list[str]) -> None:
     ensure_environment()
     notebooks = extra or sorted(str(p.relative_to(ROOT)) for p in ROOT.glob("notebooks/*.ipynb"))
     for notebook in notebooks:
-        _run(
-            _bin("jupyter"),
+        _uv(
+            "run",
+            "--no-sync",
+            "jupyter",
             "nbconvert",
             "--to",
             "notebook",
@@ -264,53 +188,65 @@ def site(extra: list[str]) -> None:
     the page, with no kernel. Open ``site/index.html``, or serve the folder.
     """
     ensure_environment()
-    _run(_bin("python"), "-m", "conv1x1_viz.static_site", *extra)
+    _uv("run", "--no-sync", "python", "-m", "conv1x1_viz.static_site", *extra)
 
 
 def lock(extra: list[str]) -> None:
-    """Write the lock, then pin its versions in environment.yml and binder/environment.yml."""
-    ensure_environment()
-    _compile(LOCK, "--all-extras", "--custom-compile-command", "python3 tasks.py lock", *extra)
-    pins = locked_versions()
-    _write_conda_env(CONDA_ENV, pins, "The conda route: conda env create -f environment.yml")
-    # Binder gets what a learner and an instructor use, at the lock's versions.
-    with tempfile.TemporaryDirectory() as tmp:
-        subset = Path(tmp) / "binder.txt"
-        extras = [arg for name in BINDER_EXTRAS for arg in ("--extra", name)]
-        _compile(subset, *extras, "--constraint", LOCK, "--no-header", "--no-annotate")
-        binder_pins = locked_versions(subset)
-    drift = {n: v for n, v in binder_pins.items() if pins.get(n) != v}
-    if drift:
-        sys.exit(f"Binder's resolution left the lock: {drift}")
+    """Lock, write environment.yml and binder/environment.yml from the lock, then sync."""
+    ensure_uv()  # not a sync: pyproject.toml may have changed, and the old lock with it
+    _uv("lock", *extra)
+    _write_conda_env(
+        CONDA_ENV,
+        _export("--all-extras", "--all-groups"),
+        "The conda route, every extra and group: conda env create -f environment.yml",
+    )
+    extras = [arg for name in BINDER_EXTRAS for arg in ("--extra", name)]
     _write_conda_env(
         BINDER_ENV,
-        binder_pins,
+        _export(*extras, "--no-default-groups"),
         "Binder reads only this folder. Extras: " + ", ".join(BINDER_EXTRAS) + ".",
     )
+    ensure_environment()
 
 
-def _compile(output: Path, *args: object) -> None:
-    """Resolve pyproject.toml for the lock's Python and platform with uv into *output*."""
-    target = ["--python-version", LOCK_PYTHON, "--python-platform", LOCK_PLATFORM]
-    _run(_bin("uv"), "pip", "compile", "-q", "pyproject.toml", *target, *args, "-o", output)
+def _export(*selection: str) -> list[str]:
+    """Return the lock's pins for *selection* (``uv export`` arguments), as requirement lines.
+
+    A pin that holds wherever the lock does carries the lock's own environment marker,
+    the one most pins carry: it is dropped. Markers that say more stay (``appnope`` only on
+    macOS, for instance), for pip to read.
+    """
+    args = ("export", "--frozen", "--no-emit-project", "--no-hashes", "--no-header")
+    out = subprocess.run(
+        [_bin("uv"), *args, "--no-annotate", *selection],
+        cwd=ROOT,
+        env=UV_ENV,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    lines = [line.strip() for line in out.splitlines() if line.strip()]
+    markers = collections.Counter(line.partition(" ; ")[2] for line in lines)
+    everywhere = markers.most_common(1)[0][0]
+    return [line.removesuffix(f" ; {everywhere}") for line in lines]
 
 
-def _write_conda_env(path: Path, pins: dict[str, str], purpose: str) -> None:
+def _write_conda_env(path: Path, requirements: list[str], purpose: str) -> None:
     lines = [
         f"# {purpose}",
-        "# Written by `python3 tasks.py lock` from requirements-lock.txt: do not edit by hand.",
+        "# Written by `python3 tasks.py lock` from uv.lock: do not edit by hand.",
         "# tests/test_environment_files.py checks every pin against the lock.",
         "name: conv1x1-viz",
         "channels:",
         "  - conda-forge",
         "dependencies:",
-        f"  - python={LOCK_PYTHON}",
+        f"  - python={SUPPORTED_PYTHONS[0]}",
         "  - pip",
         "  - pip:",
-        *(f"      - {name}=={version}" for name, version in sorted(pins.items())),
+        *(f"      - {line}" for line in sorted(requirements, key=lambda r: r.split("==")[0])),
     ]
     path.write_text("\n".join(lines) + "\n")
-    print(f"wrote {path.relative_to(ROOT)} ({len(pins)} pins)", flush=True)
+    print(f"wrote {path.relative_to(ROOT)} ({len(requirements)} pins)", flush=True)
 
 
 #: The notebook the Binder rehearsal runs under nbval: an explorer, Keras and figures.
@@ -370,6 +306,8 @@ def main(argv: list[str]) -> None:
         "lock": lock,
         "binder": binder,
     }
+    if sys.version_info < (3, 11):  # noqa: UP036 - say so clearly on an older Python
+        sys.exit(f"Python {' to '.join(SUPPORTED_PYTHONS[::2])} is needed to set up the course")
     if not argv or argv[0] not in commands:
         sys.exit("usage: python3 tasks.py {lab|test|execute|site|lock|binder} [extra arguments]")
     try:

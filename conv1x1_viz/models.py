@@ -77,7 +77,7 @@ _KERAS_ARGUMENTS: dict[str, Callable[[LayerSpec], dict[str, Any]]] = {
 }
 
 
-def _keras_layer(keras: ModuleType, spec: LayerSpec) -> object:
+def _keras_layer(keras: ModuleType, spec: LayerSpec) -> Any:
     """Make the Keras layer a spec describes."""
     arguments = _KERAS_ARGUMENTS.get(spec.kind, lambda spec: {})(spec)
     return getattr(keras.layers, spec.keras_class)(**arguments, name=spec.name)

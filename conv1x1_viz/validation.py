@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Sequence
+from typing import TypeGuard
 
 import numpy as np
 
@@ -37,8 +38,12 @@ def _range_text(low: float | None, high: float | None) -> str:
     return ""
 
 
-def _is_whole(value: object) -> bool:
+def _is_whole(value: object) -> TypeGuard[numbers.Integral]:
     return isinstance(value, numbers.Integral) and not isinstance(value, bool | np.bool_)
+
+
+def _is_real(value: object) -> TypeGuard[numbers.Real]:
+    return isinstance(value, numbers.Real) and not isinstance(value, bool | np.bool_)
 
 
 def whole_number(
@@ -74,10 +79,10 @@ def whole_number(
     ...
     ValueError: row must be a whole number 0 … 31, got 40
     """
-    ok = _is_whole(value)
-    if ok and ((low is not None and value < low) or (high is not None and value > high)):
-        ok = False
-    if not ok:
+    # `not value < low`: numbers' type stubs give Integral and Real only < and <=.
+    if not (
+        _is_whole(value) and (low is None or not value < low) and (high is None or value <= high)
+    ):
         reason = f" ({why})" if why else ""
         raise ValueError(
             f"{name} must be a whole number{_range_text(low, high)}{reason}, got {value!r}"
@@ -187,10 +192,12 @@ def number(name: str, value: object, low: float | None = None, high: float | Non
     ...
     ValueError: tolerance must be a finite number ≥ 0, got nan
     """
-    ok = isinstance(value, numbers.Real) and not isinstance(value, bool | np.bool_)
-    ok = ok and math.isfinite(float(value))
-    ok = ok and (low is None or value >= low) and (high is None or value <= high)
-    if not ok:
+    if not (
+        _is_real(value)
+        and math.isfinite(float(value))
+        and (low is None or not value < low)
+        and (high is None or value <= high)
+    ):
         raise ValueError(f"{name} must be a finite number{_range_text(low, high)}, got {value!r}")
     return float(value)
 

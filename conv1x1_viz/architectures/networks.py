@@ -8,6 +8,7 @@ instead of fully connected layers; the two tables show where the parameters go.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from conv1x1_viz.architectures.blocks import _fire
 from conv1x1_viz.architectures.specs import LayerSpec
@@ -135,7 +136,7 @@ def alexnet_architecture(
     """
     groups = whole_number("groups", groups, 1, 2)
     classes = whole_number("classes", classes)
-    relu = {"activation": "relu"}
+    relu: dict[str, Any] = {"activation": "relu"}
     layers = (
         LayerSpec.conv("conv1", 96, 11, strides=4, padding="valid", **relu),
         LayerSpec.max_pool("pool1", 3, strides=2),

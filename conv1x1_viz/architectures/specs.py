@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from conv1x1_viz.arithmetic import PADDINGS
 from conv1x1_viz.validation import flag, one_of, size_pair, whole_number
@@ -257,7 +258,7 @@ class LayerSpec:
         return cls(name, "activation", activation="softmax", inputs=_seq(inputs))
 
 
-def _seq(inputs: object) -> object:
+def _seq(inputs: object) -> Any:
     """Turn a list of names into a tuple; leave anything else for validation."""
     if isinstance(inputs, Sequence) and not isinstance(inputs, str):
         return tuple(inputs)

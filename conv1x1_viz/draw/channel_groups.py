@@ -69,14 +69,14 @@ class ChannelGroupsArtists:
         for strip, count, y in ((self.inputs, c_in, _TOP), (self.outputs, c_out, _BOTTOM)):
             cells, colours = _strip(count, g, y)
             strip.set_verts(cells)
-            strip.set_facecolors(colours)
+            strip.set_facecolor(colours)
         edges = np.linspace(0.0, 1.0, g + 1)
         bands = [
             [(a, _TOP), (b, _TOP), (b, _BOTTOM + _STRIP_HEIGHT), (a, _BOTTOM + _STRIP_HEIGHT)]
             for a, b in zip(edges[:-1], edges[1:], strict=True)
         ]
         self.bands.set_verts(bands)
-        self.bands.set_facecolors([_COLOURS[i % 2] for i in range(g)])
+        self.bands.set_facecolor([_COLOURS[i % 2] for i in range(g)])
         per = (
             "every channel"
             if g == 1

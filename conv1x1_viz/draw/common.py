@@ -179,7 +179,7 @@ def colour_bar(ax: Axes, mappable: Any, *, label: str = "", fontsize: float = 7)
     -------
     matplotlib.colorbar.Colorbar
     """
-    cax = ax.inset_axes([1.03, 0.15, 0.04, 0.7])
+    cax = ax.inset_axes((1.03, 0.15, 0.04, 0.7))
     bar = ax.figure.colorbar(mappable, cax=cax)
     bar.ax.tick_params(labelsize=fontsize, length=2, pad=1)
     for tick in bar.ax.get_yticklabels():

@@ -14,7 +14,15 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.patches import Rectangle
 from matplotlib.text import Text
-from matplotlib.ticker import EngFormatter, FuncFormatter, LogLocator, MaxNLocator, NullLocator
+from matplotlib.ticker import (
+    EngFormatter,
+    Formatter,
+    FuncFormatter,
+    Locator,
+    LogLocator,
+    MaxNLocator,
+    NullLocator,
+)
 from matplotlib.transforms import ScaledTranslation
 
 from conv1x1_viz.draw.common import FONT, _axes, _style, _text, fixed_title
@@ -87,6 +95,8 @@ def _set_value_scale(ax: Axes, log: bool) -> None:
     bars carry the exact counts, so the ticks only need to be short enough not to run
     into each other on a narrow axis.
     """
+    locator: Locator
+    formatter: Formatter
     if log:
         locator, formatter = LogLocator(base=10, numticks=8), FuncFormatter(_power_of_ten)
     else:

@@ -114,7 +114,8 @@ class FeatureMapGridArtists:
         """``(left, right, bottom, top)`` of drawn map ``index``, in data units."""
         if self.layout is None or not 0 <= index < self.layout.n_shown:
             raise ValueError(f"index must be a drawn map, 0 … {self.n_drawn - 1}, got {index!r}")
-        return tuple(float(v) for v in self.layout.extents[index])
+        left, right, bottom, top = (float(v) for v in self.layout.extents[index])
+        return left, right, bottom, top
 
     def map_at(self, x: float, y: float) -> int | None:
         """Return the index of the drawn map under ``(x, y)`` (data units), or None."""

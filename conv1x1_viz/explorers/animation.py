@@ -186,7 +186,12 @@ def _readout_picture(lines: list[tuple[str, str]], width: int) -> Image.Image:
     height = math.ceil(2 * _MARGIN + step * len(rows))
     fig = Figure(figsize=(width / 100, height / 100), dpi=100)
     canvas = FigureCanvasAgg(fig)
-    style = {"fontsize": _FONT_SIZE, "fontfamily": FONT, "color": _TEXT_COLOUR, "va": "center"}
+    style: dict[str, Any] = {
+        "fontsize": _FONT_SIZE,
+        "fontfamily": FONT,
+        "color": _TEXT_COLOUR,
+        "va": "center",
+    }
     for i, (label, part) in enumerate(rows):
         y = 1 - (_MARGIN + step * (i + 0.5)) / height
         if label is None:

@@ -304,7 +304,7 @@ class PageExplorer(anywidget.AnyWidget):
         """Return the readout as ``(label, text)`` lines for the current values."""
         raise NotImplementedError(f"{type(self).__name__} must write its readout")
 
-    def draw_picture(self, fig: Any) -> None:
+    def draw_picture(self, fig: Any) -> Any:
         """Draw the picture of the current values on ``fig`` (a matplotlib Figure)."""
         raise NotImplementedError(f"{type(self).__name__} must draw its picture")
 
@@ -461,7 +461,8 @@ class PageExplorer(anywidget.AnyWidget):
         >>> explorer = ParamExplorer(in_channels=512, filters=64)
         >>> folder = pathlib.Path(tempfile.mkdtemp())
         >>> gif = explorer.save_animation(folder / "depth.gif", "in_channels", [64, 256, 1024])
-        >>> Image.open(gif).n_frames
+        >>> with Image.open(gif) as image:
+        ...     image.n_frames
         3
         >>> explorer.value("in_channels")  # put back
         512

@@ -6,7 +6,7 @@ from typing import Any
 
 from conv1x1_viz.draw import draw_filter_block
 from conv1x1_viz.draw import filter_block as filter_block_style
-from conv1x1_viz.explorers.controls import BIAS, Preset, layer_controls
+from conv1x1_viz.explorers.controls import BIAS, Control, Preset, layer_controls
 from conv1x1_viz.explorers.page import PageExplorer, plural, shape_text
 from conv1x1_viz.formulas import format_count, macs_formula, params_formula
 from conv1x1_viz.geometry import blocks as block_geometry
@@ -100,7 +100,10 @@ class ParamExplorer(PageExplorer):
     ) -> None:
         super().__init__()
         self.input_size = size_pair("input_size", input_size)
-        controls = {**layer_controls(max_channels, max_filters, max_kernel), "use_bias": BIAS}
+        controls: dict[str, Control] = {
+            **layer_controls(max_channels, max_filters, max_kernel),
+            "use_bias": BIAS,
+        }
         values = {
             "in_channels": in_channels,
             "filters": filters,

@@ -315,7 +315,7 @@ class ReconstructionExplorer(PageExplorer):
             for text, x, y, keywords in AXIS_LABELS
         )
         shown = len(self.shown)
-        style = {"max_maps": shown, "ncols": shown, "vmin": 0.0, "vmax": self._vmax}
+        style: dict[str, Any] = {"max_maps": shown, "ncols": shown, "vmin": 0.0, "vmax": self._vmax}
         pca_title, random_title = self.titles(k)
         rows = [
             (self.features[:, :, self.shown], "the maps with the most variance", "black"),

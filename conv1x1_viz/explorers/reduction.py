@@ -35,7 +35,7 @@ PHOTO_TITLE = ("input", 9)
 #: How the selected filter's weights are shown on the maps before the 1×1 layer (frames
 #: red where positive, blue where negative, their width growing with the weight's size),
 #: and the frame around the map selected after it. Sizes in points.
-OVERLAY_STYLE = {
+OVERLAY_STYLE: dict[str, Any] = {
     "positive": "#d62728",
     "negative": "#1f77b4",
     "frame_width": (0.5, 3.0),  # 0.5 + 3·|w| / max |w| of the filter
@@ -316,7 +316,7 @@ class ReductionExplorer(PageExplorer):
         photo_ax.imshow(self.image, interpolation="nearest")
         photo_title = fixed_title(photo_ax, PHOTO_TITLE[0], fontsize=PHOTO_TITLE[1])
         photo_ax.set_axis_off()
-        style = {
+        style: dict[str, Any] = {
             "max_maps": self.max_maps,
             "ncols": self._ncols(),
             "vmin": 0.0,

@@ -24,6 +24,7 @@ from conv1x1_viz.explorers.controls import (
     INPUT_DEPTH,
     KERNEL,
     Choice,
+    Control,
     Preset,
 )
 from conv1x1_viz.explorers.page import PageExplorer, plural
@@ -132,7 +133,7 @@ class SeparableExplorer(PageExplorer):
         use_bias: bool = False,
     ) -> None:
         super().__init__()
-        controls = {
+        controls: dict[str, Control] = {
             "kernel_size": KERNEL,
             "in_channels": INPUT_DEPTH,
             "filters": FILTER_COUNT,
