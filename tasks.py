@@ -151,10 +151,17 @@ def lab(extra: list[str]) -> None:
     _uv("run", "--no-sync", "jupyter", "lab", FIRST_NOTEBOOK, *extra)
 
 
+# pytest-xdist's processes for ``test``: two keep both cores of a small machine busy (the
+# notebooks' kernels and the browser run beside the test processes) while the peak memory,
+# a notebook's kernel and a Chromium per process, stays about 3 GB. Each file, a notebook
+# included, runs whole in one process. ``-n 0`` after the command runs in one process.
+TEST_PROCESSES = ("--numprocesses=2", "--dist=loadfile")
+
+
 def test(extra: list[str]) -> None:
-    """Run the unit tests, the browser tests and every notebook with nbval."""
+    """Run the unit tests, the browser tests and every notebook with nbval, in two processes."""
     ensure_environment()
-    _uv("run", "--no-sync", "python", "-m", "pytest", "--nbval", *extra)
+    _uv("run", "--no-sync", "python", "-m", "pytest", "--nbval", *TEST_PROCESSES, *extra)
 
 
 def execute(extra: list[str]) -> None:

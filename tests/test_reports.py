@@ -1,0 +1,40 @@
+"""A run split by pytest-xdist writes each report in ``artifacts/`` once, from every process."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.test_notebook_memory import two_cell_notebook
+
+pytest_plugins = ["pytester"]
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc"), reason="Linux only")
+def test_rows_from_both_processes_reach_the_reports(pytester, monkeypatch):
+    monkeypatch.setenv("PYTHONPATH", str(ROOT))
+    two_cell_notebook(pytester.path / "first.ipynb", "x = 1")
+    two_cell_notebook(pytester.path / "second.ipynb", "y = 2")
+    for name in ("one", "two"):
+        pytester.makepyfile(
+            **{
+                f"test_{name}": "from tests.reports import gathered\n\n\n"
+                f"def test_note(request):\n"
+                f"    gathered(request.config, 'notes').append('a note from {name}')\n"
+            }
+        )
+    options = ["-p", "no:playwright", "-p", "no:cacheprovider", "--nbval-current-env"]
+    plugins = ["-p", "tests.reports", "-p", "tests.notebook_memory"]
+    result = pytester.runpytest_subprocess(
+        *plugins, *options, "--nbval", "--numprocesses=2", "--dist=loadfile", "-v"
+    )
+
+    result.assert_outcomes(passed=2 + 2 * 3)
+    # The files ran in two processes, and the controller reports what both gathered.
+    workers = {line.split()[0] for line in result.outlines if line.startswith("[gw")}
+    assert workers == {"[gw0]", "[gw1]"}
+    result.stdout.fnmatch_lines(["*notes from the browser tests*"])
+    assert {"a note from one", "a note from two"} <= set(result.outlines)
+    table = (pytester.path / "artifacts" / "memory.md").read_text(encoding="utf-8")
+    assert "first.ipynb" in table and "second.ipynb" in table
