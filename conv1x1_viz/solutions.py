@@ -49,7 +49,8 @@ def solution_00(depth: int = 64, filters: int = 64) -> Folded:
     Parameters
     ----------
     depth : int, default 64
-        Input depth of the 3×3 layer.
+        Input depth of the 3×3 layer (for the explorer's part, one of the depths its
+        slider offers).
     filters : int, default 64
         Filters of both layers.
 
@@ -57,8 +58,26 @@ def solution_00(depth: int = 64, filters: int = 64) -> Folded:
     --------
     >>> "(1·1·576 + 1)·64 = 36,928" in solution_00().text
     True
+    >>> "the nearest stop, input depth 512: (1·1·512 + 1)·64 = 32,832" in solution_00().text
+    True
     """
     deep = 9 * depth
+    # The stops of ParamExplorer's depth slider; imported here, as the explorers bring in
+    # matplotlib.
+    from conv1x1_viz.explorers.controls import DEPTHS
+
+    explorer = (
+        f"In the explorer: set kernel 3 and input depth {depth}, read the count, then set "
+        f"kernel 1 and input depth {deep}."
+    )
+    if deep not in DEPTHS:
+        near = min(DEPTHS, key=lambda d: abs(d - deep))
+        explorer = (
+            f"The explorer's depth slider offers the depths networks use, and {deep} is not "
+            f"one of them, so there the counts come only near each other: set kernel 3 and "
+            f"input depth {depth}, read the count, then set kernel 1 and the nearest stop, "
+            f"input depth {near}: {params_formula(1, near, filters)}."
+        )
     return _folded(
         "With the same number of filters F, the two counts are (1·1·C + 1)·F for the 1×1 "
         "layer on C maps and (3·3·D + 1)·F for the 3×3 layer on D maps. They are equal "
@@ -67,8 +86,7 @@ def solution_00(depth: int = 64, filters: int = 64) -> Folded:
         f"with {filters} filters:\n\n"
         f"- 3×3 on {depth} maps: {params_formula(3, depth, filters)}\n"
         f"- 1×1 on {deep} maps: {params_formula(1, deep, filters)}\n\n"
-        f"In the explorer: set kernel 3 and input depth {depth}, read the count, then set "
-        f"kernel 1 and input depth {deep}."
+        f"{explorer}"
     )
 
 

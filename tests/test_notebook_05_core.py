@@ -127,3 +127,18 @@ def test_05_quiz_closes_the_core_before_the_recap():
     items = [i for i, s in enumerate(sources) if "c1.true_or_false(" in s]
     assert quiz < min(items) and max(items) < recap
     assert all(not DEEP_DIVE.match(s.lstrip("# ")) for s in sources[quiz:])
+
+
+def test_05_question_gives_squeezenets_share_of_alexnets_parameters_as_computed():
+    # The closing question types "about a fiftieth" and "more MACs": both must hold for the
+    # SqueezeNet and AlexNet that 05 builds.
+    question = next(
+        _joined(c["source"]) for c in _cells() if _joined(c["source"]).startswith("## A question")
+    )
+    question = " ".join(question.split())
+    squeezenet, alexnet = c1.squeezenet_architecture(), c1.alexnet_architecture()
+    ratio = alexnet.total_params / squeezenet.total_params
+    assert "about a fiftieth of AlexNet's parameters" in question
+    assert round(ratio, -1) == 50, ratio
+    assert "does more MACs" in question
+    assert squeezenet.total_macs > alexnet.total_macs

@@ -1,5 +1,6 @@
 import itertools
 import math
+import re
 
 import numpy as np
 import pytest
@@ -115,6 +116,18 @@ def test_solution_00_twins_have_equal_counts():
     text = solution_00(depth=10, filters=7).text
     assert f"= {conv_params(3, 10, 7):,}" in text
     assert conv_params(3, 10, 7) == conv_params(1, 90, 7)
+
+
+def test_solution_00_sets_the_explorer_only_to_depths_its_slider_offers():
+    # It once told the learner to set the input depth to 576, which the slider has no stop for.
+    from conv1x1_viz.explorers import ParamExplorer
+
+    stops = ParamExplorer().controls["in_channels"].values()
+    for depth, filters in [(64, 64), (8, 7), (32, 16)]:  # depths the slider offers
+        text = solution_00(depth=depth, filters=filters).text
+        said = text[text.index("explorer") :]
+        asked = [int(d) for d in re.findall(r"input depth (\d+)", said)]
+        assert asked and all(d in stops for d in asked), (depth, asked)
 
 
 def test_solution_01_gray_sees_nothing_colour_sees_the_edge():
