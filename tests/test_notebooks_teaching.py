@@ -409,6 +409,10 @@ def test_07_corrects_the_tutorial_authors_wrong_replies():
     assert re.search(r"That reply was wrong: Mask R-CNN does \*\*instance\*\* segmentation", text)
     assert "reply in the comments was wrong on both counts" in text
     assert "as many filters as input channels: at every pixel it applies one C×C" in text
+    # "Very little difference" between Conv2D 1×1 and Dense, and "the single weight" that makes
+    # the whole map: both replies were left standing.
+    assert re.search(r'"very little difference"[^.]*\. That reply was wrong', text)
+    assert re.search(r'reply in the comments was wrong: it said that "the\s+single weight"', text)
 
 
 def test_08_share_of_1x1_work_is_computed_not_claimed():
@@ -472,3 +476,4 @@ def test_cells_that_only_write_prose_show_their_output_not_their_source():
     ]
     assert len(found) >= 10
     assert [(name, i) for name, i, hidden in found if not hidden] == []
+
