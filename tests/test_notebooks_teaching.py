@@ -490,7 +490,7 @@ NOT_A_QUANTITY = [
     r"\b(?:19|20)\d\d\b",  # a year
     r"§\d+|^#+ \d+ · ",  # a section of 07
     r"about \d+ minutes",  # the reading time, checked by tests/test_deep_dive_notebooks.py
-    r"[Ww]ithin \d+ ?%",  # a tolerance, checked by test_prompts_state_the_tolerance_their_check_uses
+    r"[Ww]ithin \d+ ?%",  # a tolerance, checked against its check by a test above
     r"e\.g\. [\d.]+",  # an example of the format an answer takes
 ]
 TYPED_NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?")
