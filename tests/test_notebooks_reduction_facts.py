@@ -20,8 +20,6 @@ OLD = [
     'So "1×1 to 16, then 5×5" *is* a 5×5 layer on 192 maps, but a constrained one.',
     "It never factorises a trained 5×5 kernel; it trains the pair, so the network learns, from "
     "the start, 5×5 kernels of rank 16 and arranges its features to suit them.",
-    "(Grouped and depthwise layers, which notebooks 01 and 05 meet, are the exceptions: their "
-    "filters see only some of the channels.)",
     "Parameters are cheap to compute with when each one is reused at many pixels.",
 ]
 
