@@ -409,6 +409,10 @@ def test_07_corrects_the_tutorial_authors_wrong_replies():
     assert re.search(r"That reply was wrong: Mask R-CNN does \*\*instance\*\* segmentation", text)
     assert "reply in the comments was wrong on both counts" in text
     assert "as many filters as input channels: at every pixel it applies one C×C" in text
+    # "Very little difference" between Conv2D 1×1 and Dense, and "the single weight" that makes
+    # the whole map: both replies were left standing.
+    assert re.search(r'"very little difference"[^.]*\. That reply was wrong', text)
+    assert re.search(r'reply in the comments was wrong: it said that "the\s+single weight"', text)
 
 
 def test_08_share_of_1x1_work_is_computed_not_claimed():
@@ -472,3 +476,49 @@ def test_cells_that_only_write_prose_show_their_output_not_their_source():
     ]
     assert len(found) >= 10
     assert [(name, i) for name, i, hidden in found if not hidden] == []
+
+
+# A number typed into the prose of the deep-dive notebooks must be one their code or outputs
+# hold: a setting the code uses (a learning rate, a number of seeds), a count it printed, a
+# figure from a paper that a cell compares with. What is not a quantity is left out first.
+# The check is coarse (the number may be held anywhere in the notebook), but a figure typed
+# from memory, or left behind when the code changed, is caught.
+NOT_A_QUANTITY = [
+    r"(?i)notebooks? 0\d(?:[–-]0\d)?",  # notebook 05, notebooks 01–05
+    r"\b0\d(?= · )",  # a notebook's number in a title or a link's text: 06 · Deep dive
+    r"\(0\d_\w+\.ipynb[^)]*\)",  # a link's target
+    r"\b(?:19|20)\d\d\b",  # a year
+    r"§\d+|^#+ \d+ · ",  # a section of 07
+    r"about \d+ minutes",  # the reading time, checked by tests/test_deep_dive_notebooks.py
+    r"[Ww]ithin \d+ ?%",  # a tolerance, checked against its check by a test above
+    r"e\.g\. [\d.]+",  # an example of the format an answer takes
+]
+TYPED_NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?")
+
+
+def _typed_numbers(markdown):
+    for pattern in NOT_A_QUANTITY:
+        markdown = re.sub(pattern, " ", markdown, flags=re.M)
+    return [n.rstrip(".,") for n in TYPED_NUMBER.findall(markdown)]
+
+
+def test_typed_numbers_are_found_by_pattern():
+    text = "## 3 · Three\n\nNotebook 05 (2014) used 8 maps, e.g. 12, within 25 %, and 0.005."
+    assert _typed_numbers(text) == ["8", "0.005"]
+
+
+@pytest.mark.parametrize("prefix", ["06", "07", "08"])
+def test_deep_dive_prose_types_only_numbers_its_code_holds(prefix):
+    cells = _cells(_notebook(prefix))
+    held = "\n".join(
+        [_joined(c["source"]) for c in cells if c["cell_type"] == "code"]
+        + [t for c in cells for t in _outputs_text(c)]
+    )
+    known = {n.replace(",", "") for n in TYPED_NUMBER.findall(held)}
+    typed = [
+        (c["id"], n)
+        for c in cells
+        if c["cell_type"] == "markdown"
+        for n in _typed_numbers(_joined(c["source"]))
+    ]
+    assert [(cid, n) for cid, n in typed if n.replace(",", "") not in known] == []
