@@ -153,9 +153,10 @@ def lab(extra: list[str]) -> None:
 
 # pytest-xdist's processes for ``test``: two keep both cores of a small machine busy (the
 # notebooks' kernels and the browser run beside the test processes) while the peak memory,
-# a notebook's kernel and a Chromium per process, stays about 3 GB. Each file, a notebook
-# included, runs whole in one process. ``-n 0`` after the command runs in one process.
-TEST_PROCESSES = ("--numprocesses=2", "--dist=loadfile")
+# a notebook's kernel and a Chromium per process, stays about 3 GB. Tests go to whichever
+# process is free; a notebook's cells run in order in one (tests/parallel.py). ``-n 0`` after
+# the command runs in one process.
+TEST_PROCESSES = ("--numprocesses=2", "--dist=load")
 
 
 def test(extra: list[str]) -> None:

@@ -30,7 +30,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser.browser_setup import skip_or_fail
-from tests.reports import gathered, is_worker
+from tests.parallel import gathered, is_worker
 
 MIB = 2**20
 LIMIT_BYTES = 3 * 2**29  # 1.5 GiB = 1.5 × 2**30 bytes = 1,610,612,736 bytes
@@ -305,7 +305,7 @@ def _take(item, cell: str) -> None:
 
 
 def _measured(config) -> list[NotebookMemory]:
-    """This process's records, and those pytest-xdist's workers sent (:mod:`tests.reports`)."""
+    """This process's records, and those pytest-xdist's workers sent (:mod:`tests.parallel`)."""
     records = list(config.stash.get(RECORDS, {}).values()) + gathered(config, "memory")
     return sorted(records, key=lambda record: record.notebook)
 

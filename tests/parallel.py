@@ -1,11 +1,18 @@
-"""Rows that tests gather for the reports in ``artifacts/``, with or without pytest-xdist.
+"""The suite in two processes (pytest-xdist): each notebook whole in one, the reports from both.
+
+``python3 tasks.py test`` runs two pytest-xdist processes (``--dist=load``, scheduled here): a
+test goes to whichever process is free, except the cells of a notebook under nbval and the
+item that checks its kernel's memory, which run in order in one process, with one kernel.
+(pytest-xdist's own ``loadgroup`` cannot group them: under pytest 9 the node id it rewrites
+is no longer the one pytest reads.) The notebooks go first, the longest first, as
+``LoadScopeScheduling`` orders its scopes by their number of tests.
 
 Tests append rows to ``gathered(config, name)``: the kernel memory of each notebook under
 nbval (``memory``, :mod:`tests.notebook_memory`), the slider timings (``latency``) and the
 notes (``notes``) of the browser tests. Under pytest-xdist every worker sends its rows to the
 controller when it finishes (``workeroutput``), and the controller, or a run without workers,
-writes each report once, from all the rows. Loaded with ``-p tests.reports``, so that the
-controller has it too (it collects no tests, so it loads no conftest of ``tests/browser``).
+writes each report once, from all the rows. Loaded with ``-p tests.parallel``, so that every run
+has it, the controller too (which collects no tests, so it loads no conftest).
 """
 
 from __future__ import annotations
@@ -21,6 +28,23 @@ _OUTPUT = "c1x1_gathered"
 def gathered(config: pytest.Config, name: str) -> list:
     """The rows gathered so far under ``name`` (a list to append to)."""
     return config.stash.setdefault(GATHERED, {}).setdefault(name, [])
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    """Schedule ``--dist=load`` by test, except that a notebook's items go to one process."""
+    if config.getvalue("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class NotebookScheduling(LoadScopeScheduling):
+        """pytest-xdist's scheduling by scope, a scope being a notebook or a single test."""
+
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            return path if path.endswith(".ipynb") else nodeid
+
+    return NotebookScheduling(config, log)
 
 
 def is_worker(config: pytest.Config) -> bool:

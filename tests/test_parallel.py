@@ -1,6 +1,7 @@
-"""A run split by pytest-xdist writes each report in ``artifacts/`` once, from every process."""
+"""A run split by pytest-xdist keeps each notebook in one process and writes each report once."""
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,8 @@ from tests.test_notebook_memory import two_cell_notebook
 
 pytest_plugins = ["pytester"]
 ROOT = Path(__file__).resolve().parents[1]
+# A line of pytest -v under xdist: "[gw1] [ 12%] PASSED second::ipynb::Cell 0".
+RAN = re.compile(r"^\[(gw\d)\] \[\s*\d+%\] PASSED (\S+)")
 
 
 @pytest.mark.skipif(not os.path.isdir("/proc"), reason="Linux only")
@@ -19,21 +22,24 @@ def test_rows_from_both_processes_reach_the_reports(pytester, monkeypatch):
     for name in ("one", "two"):
         pytester.makepyfile(
             **{
-                f"test_{name}": "from tests.reports import gathered\n\n\n"
+                f"test_{name}": "from tests.parallel import gathered\n\n\n"
                 f"def test_note(request):\n"
                 f"    gathered(request.config, 'notes').append('a note from {name}')\n"
             }
         )
     options = ["-p", "no:playwright", "-p", "no:cacheprovider", "--nbval-current-env"]
-    plugins = ["-p", "tests.reports", "-p", "tests.notebook_memory"]
+    plugins = ["-p", "tests.parallel", "-p", "tests.notebook_memory"]
     result = pytester.runpytest_subprocess(
-        *plugins, *options, "--nbval", "--numprocesses=2", "--dist=loadfile", "-v"
+        *plugins, *options, "--nbval", "--numprocesses=2", "--dist=load", "-v"
     )
 
     result.assert_outcomes(passed=2 + 2 * 3)
     # The files ran in two processes, and the controller reports what both gathered.
-    workers = {line.split()[0] for line in result.outlines if line.startswith("[gw")}
-    assert workers == {"[gw0]", "[gw1]"}
+    ran = [m.groups() for m in map(RAN.match, result.outlines) if m]  # (worker, test)
+    assert len(ran) == 8 and {worker for worker, _ in ran} == {"gw0", "gw1"}, ran
+    # Each notebook's cells, and its memory check, ran in one process.
+    for notebook in ("first", "second"):
+        assert len({worker for worker, test in ran if test.startswith(notebook)}) == 1, ran
     result.stdout.fnmatch_lines(["*notes from the browser tests*"])
     assert {"a note from one", "a note from two"} <= set(result.outlines)
     table = (pytester.path / "artifacts" / "memory.md").read_text(encoding="utf-8")

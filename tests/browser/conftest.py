@@ -27,7 +27,7 @@ import sys
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 
-from tests.reports import gathered
+from tests.parallel import gathered
 
 from .browser_setup import (
     CHROMIUM_ARGS,
@@ -133,7 +133,7 @@ def lab_page(page, lab, busy_cores):
 
 @pytest.fixture(scope="session")
 def latency_rows(request):
-    """Slider timings, written to ``artifacts/latency.md`` at the end (:mod:`tests.reports`)."""
+    """Slider timings, written to ``artifacts/latency.md`` at the end (:mod:`tests.parallel`)."""
     return gathered(request.config, "latency")
 
 
