@@ -298,9 +298,10 @@ def binder(extra: list[str]) -> None:
         # Every notebook runs under nbval in the test suite, in the lock's environment; here
         # only what Binder's build could change: one notebook with an explorer and Keras.
         print(f"== strict pytest --nbval over {BINDER_NOTEBOOK}, in that environment", flush=True)
+        report = {"C1X1_MEMORY_REPORT": "artifacts/memory-binder.md"}  # not the suite's table
         _run(
             python, "-m", "pytest", "--nbval", BINDER_NOTEBOOK, *extra,
-            env={**os.environ, "PATH": path},
+            env={**os.environ, "PATH": path, **report},
         )  # fmt: skip
 
 
