@@ -22,6 +22,9 @@ import pickle
 import pytest
 
 GATHERED = pytest.StashKey[dict]()
+#: Test files whose tests share a costly fixture of their own, run whole in one process
+#: rather than paying for it in both (the static site's tests build the site first).
+KEPT_WHOLE = {"tests/browser/test_static_site.py"}
 _OUTPUT = "c1x1_gathered"
 
 
@@ -38,11 +41,11 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log):
     from xdist.scheduler import LoadScopeScheduling
 
     class NotebookScheduling(LoadScopeScheduling):
-        """pytest-xdist's scheduling by scope, a scope being a notebook or a single test."""
+        """pytest-xdist's scheduling by scope: a notebook, a file kept whole, or one test."""
 
         def _split_scope(self, nodeid: str) -> str:
             path = nodeid.split("::", 1)[0]
-            return path if path.endswith(".ipynb") else nodeid
+            return path if path.endswith(".ipynb") or path in KEPT_WHOLE else nodeid
 
     return NotebookScheduling(config, log)
 
