@@ -9,37 +9,26 @@ rebuilding through the top eigenvectors equals the sum of the dropped eigenvalue
 """
 
 import ast
-import json
 import re
 
 import numpy as np
 import pytest
 
 import conv1x1_viz as c1
+from tests.notebook_code import cell_defining, code_cells
+from tests.notebook_code import source as cell_source
 from tests.test_notebooks_stored import NOTEBOOKS
 
 NOTEBOOK = next(p for p in NOTEBOOKS if p.name.startswith("06_"))
-DEF_LINE = "def principal_components(maps):"
-
-
-def _code_cells():
-    cells = json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]
-    return [c for c in cells if c["cell_type"] == "code"]
-
-
-def _source(cell):
-    return "".join(cell["source"])
 
 
 def _pca_cell():
-    found = [c for c in _code_cells() if DEF_LINE in _source(c)]
-    assert len(found) == 1, f"{NOTEBOOK.name} must define principal_components in one cell"
-    return found[0]
+    return cell_defining(NOTEBOOK, "principal_components")
 
 
 def notebook_principal_components():
     """The notebook's function, executed on its own with NumPy as its only name."""
-    tree = ast.parse(_source(_pca_cell()))
+    tree = ast.parse(cell_source(_pca_cell()))
     node = next(
         n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "principal_components"
     )
@@ -50,8 +39,8 @@ def notebook_principal_components():
 
 def notebook_maps():
     """The maps the notebook analyses: its ``maps = …`` assignment, evaluated again."""
-    for cell in _code_cells():
-        for node in ast.parse(_source(cell)).body:
+    for cell in code_cells(NOTEBOOK):
+        for node in ast.parse(cell_source(cell)).body:
             if isinstance(node, ast.Assign) and [ast.unparse(t) for t in node.targets] == ["maps"]:
                 names = {"c1": c1, "np": np, "sample_image": c1.sample_image}
                 return eval(compile(ast.Expression(node.value), NOTEBOOK.name, "eval"), names)
@@ -71,7 +60,7 @@ def assert_agrees_with_the_package(features):
 def test_the_cell_shows_the_eigendecomposition():
     cell = _pca_cell()
     assert not cell["metadata"].get("jupyter", {}).get("source_hidden", False)
-    source = _source(cell)
+    source = cell_source(cell)
     for step in ("np.linalg.eigh(", "np.argsort(", "centred.T @ centred"):
         assert step in source, step
 

@@ -8,36 +8,25 @@ printed ``True`` when it was stored.
 """
 
 import ast
-import json
 import re
 
 import numpy as np
 import pytest
 
 import conv1x1_viz as c1
+from tests.notebook_code import cell_defining, code_cells
+from tests.notebook_code import source as cell_source
 from tests.test_notebooks_stored import NOTEBOOKS
 
 NOTEBOOK = next(p for p in NOTEBOOKS if p.name.startswith("01_"))
-DEF_LINE = re.compile(r"^def conv2d\(", re.M)
-
-
-def _code_cells():
-    cells = json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]
-    return [c for c in cells if c["cell_type"] == "code"]
-
-
-def _source(cell):
-    return "".join(cell["source"])
 
 
 def notebook_conv2d():
     """The function as the notebook defines it, run from the cell's own source."""
-    cells = [c for c in _code_cells() if DEF_LINE.search(_source(c))]
-    assert len(cells) == 1, "notebook 01 must define conv2d in exactly one cell"
-    cell = cells[0]
+    cell = cell_defining(NOTEBOOK, "conv2d")
     # What runs here is what the learner reads: the cell shows, and holds only the function.
     assert not cell["metadata"].get("jupyter", {}).get("source_hidden"), "conv2d's cell is folded"
-    tree = ast.parse(_source(cell))
+    tree = ast.parse(cell_source(cell))
     assert [type(node) for node in tree.body] == [ast.FunctionDef]
     namespace = {"np": np}
     exec(compile(tree, f"{NOTEBOOK.name}: conv2d", "exec"), namespace)
@@ -62,15 +51,15 @@ def test_notebook_conv2d_equals_the_package_copy(rng, kernel_size, in_channels, 
 
 def test_notebook_conv2d_is_not_the_package_copy_under_another_name():
     # A cell that only called c1.conv2d_reference would pass the test above and show nothing.
-    source = next(_source(c) for c in _code_cells() if DEF_LINE.search(_source(c)))
+    source = cell_source(cell_defining(NOTEBOOK, "conv2d"))
     assert "conv2d_reference" not in source
     assert re.search(r"for \w+ in range\(", source)
 
 
 def test_notebook_checks_conv2d_against_keras_and_the_package():
-    cells = [c for c in _code_cells() if re.search(r"\bours = conv2d\(", _source(c))]
+    cells = [c for c in code_cells(NOTEBOOK) if re.search(r"\bours = conv2d\(", cell_source(c))]
     assert len(cells) == 1
-    source = _source(cells[0])
+    source = cell_source(cells[0])
     assert "keras.layers.Conv2D(" in source and "c1.conv2d_reference(" in source
     printed = "".join("".join(out.get("text", "")) for out in cells[0]["outputs"])
     assert "equal to Keras: True" in printed
