@@ -7,8 +7,9 @@ else is the core. A notebook whose title is marked is a deep dive as a whole.
 
 What a learner reads is measured as they meet it:
 
-- **words**: the words of the markdown, and of the output of each cell whose code is folded
-  (a sentence written by code, a check's verdict), which the learner reads as prose;
+- **words**: the words of the markdown (a link by its text, not its address), and of the
+  output of each cell whose code is folded (a sentence written by code, a check's verdict),
+  which the learner reads as prose;
 - **lines of code**: the non-blank lines of every code cell whose code shows;
 - **code cells**: the cells the learner runs.
 
@@ -36,6 +37,7 @@ CORE_LINES = 250
 HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
 DEEP_DIVE = re.compile(r"^(?:\d\d\s*·\s*)?Deep dive\b")
 WORD = re.compile(r"[^\W_]+(?:['’.,-][^\W_]+)*")
+LINK = re.compile(r"\[([^\]]*)\]\([^)\s]*\)")  # [text](address)
 
 
 @dataclass(frozen=True)
@@ -59,7 +61,8 @@ def _text(value: str | list[str]) -> str:
 
 
 def _words(text: str) -> int:
-    return len(WORD.findall(text))
+    """Words a reader reads: a link counts by its text, not its address."""
+    return len(WORD.findall(LINK.sub(r"\1", text)))
 
 
 def _folded_output_words(cell: dict) -> int:

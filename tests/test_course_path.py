@@ -65,6 +65,11 @@ def test_measure_tells_core_from_deep_dives(tmp_path):
     assert parts["core"] == Reading(words=2 + 2 + 3 + 3, lines=1, cells=2)
 
 
+def test_a_link_counts_by_its_text_not_its_address(tmp_path):
+    path = _notebook([_md("See [notebook 04](04_projection.ipynb#cell-id=c09) now.")], tmp_path)
+    assert measure(path)["core"].words == 4  # "See notebook 04 now"
+
+
 def test_a_marked_title_makes_the_whole_notebook_a_deep_dive(tmp_path):
     path = _notebook([_md("# 99 · Deep dive · All\n\n## A\n\none"), _code("x = 1\n")], tmp_path)
     assert measure(path)["core"] == Reading()
