@@ -94,15 +94,19 @@ def _named_shapes(op: Any, args: tuple, kwargs: dict) -> dict[str, tuple[int | N
 
 def _call(
     op: Any,
-    model: Any,
+    indices: dict[int, int],
     place: tuple[int, ...],
     path: str,
     record: Callable[[LayerCall], None],
     *args: Any,
     **kwargs: Any,
 ) -> Any:
-    """Compute the output spec of one node of ``model``, stepping into nested models."""
-    index = next((i for i, layer in enumerate(model.layers) if layer is op), len(model.layers))
+    """Compute the output spec of one node of a model, stepping into nested models.
+
+    *indices* maps ``id(layer)`` to the layer's index in the model's ``layers`` (an op that
+    is not a layer, such as ``keras.ops.add``, comes after them all).
+    """
+    index = indices.get(id(op), len(indices))
     place, path = (*place, index), f"{path}/{op.name}"
     if _graph(op) is not None:
         return run_model(op, args[0], record, path, place)
@@ -141,6 +145,8 @@ def run_model(
     The symbolic outputs.
     """
     path = model.name if path is None else path
+    # Keras rebuilds ``model.layers`` at every read: read it once, not once a node.
+    indices = {id(layer): i for i, layer in enumerate(model.layers)}
     return _graph(model)._run_through_graph(
-        inputs, operation_fn=lambda op: partial(_call, op, model, place, path, record)
+        inputs, operation_fn=lambda op: partial(_call, op, indices, place, path, record)
     )
