@@ -39,6 +39,8 @@ def _range_text(low: float | None, high: float | None) -> str:
 
 
 def _is_whole(value: object) -> TypeGuard[numbers.Integral]:
+    if type(value) is int:  # the common case, without the slower check against an ABC
+        return True
     return isinstance(value, numbers.Integral) and not isinstance(value, bool | np.bool_)
 
 
