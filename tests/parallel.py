@@ -2,7 +2,8 @@
 
 ``python3 tasks.py test`` runs two pytest-xdist processes (``--dist=load``, scheduled here): a
 test goes to whichever process is free, except the cells of a notebook under nbval and the
-item that checks its kernel's memory, which run in order in one process, with one kernel.
+item that checks its kernel's memory, which run in order in one process, with one kernel, and
+the tests of a file that defines a module or session fixture of its own (``KEPT_WHOLE``).
 (pytest-xdist's own ``loadgroup`` cannot group them: under pytest 9 the node id it rewrites
 is no longer the one pytest reads.) The notebooks go first, the longest first, as
 ``LoadScopeScheduling`` orders its scopes by their number of tests.
@@ -18,13 +19,32 @@ has it, the controller too (which collects no tests, so it loads no conftest).
 from __future__ import annotations
 
 import pickle
+import re
+from pathlib import Path
 
 import pytest
 
 GATHERED = pytest.StashKey[dict]()
-#: Test files whose tests share a costly fixture of their own, run whole in one process
-#: rather than paying for it in both (the static site's tests build the site first).
-KEPT_WHOLE = {"tests/browser/test_static_site.py"}
+_TESTS = Path(__file__).resolve().parent
+_SHARED_FIXTURE = re.compile(r"""@pytest\.fixture\(scope=["'](?:module|session)["']""")
+
+
+def files_sharing_a_fixture(folder: Path = _TESTS) -> set[str]:
+    """Test files (paths as node ids give them) that define a module or session fixture.
+
+    Their tests share what the fixture makes (the static site, a notebook run in JupyterLab,
+    the lock resolved for every platform, Keras applications built): they run whole in one
+    process rather than making it in both.
+    """
+    root = folder.parent
+    return {
+        path.relative_to(root).as_posix()
+        for path in sorted(folder.rglob("test_*.py"))
+        if _SHARED_FIXTURE.search(path.read_text(encoding="utf-8"))
+    }
+
+
+KEPT_WHOLE = files_sharing_a_fixture()
 _OUTPUT = "c1x1_gathered"
 
 

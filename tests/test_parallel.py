@@ -44,3 +44,25 @@ def test_rows_from_both_processes_reach_the_reports(pytester, monkeypatch):
     assert {"a note from one", "a note from two"} <= set(result.outlines)
     table = (pytester.path / "artifacts" / "memory.md").read_text(encoding="utf-8")
     assert "first.ipynb" in table and "second.ipynb" in table
+
+
+def test_a_file_with_a_module_or_session_fixture_of_its_own_is_kept_whole(tmp_path):
+    from tests.parallel import KEPT_WHOLE, files_sharing_a_fixture
+
+    folder = tmp_path / "tests"
+    (folder / "browser").mkdir(parents=True)
+    fixture = "import pytest\n\n\n@pytest.fixture{}\ndef made():\n    return 1\n"
+    (folder / "test_module.py").write_text(fixture.format('(scope="module")'))
+    (folder / "browser" / "test_session.py").write_text(fixture.format("(scope='session')"))
+    (folder / "test_function.py").write_text(fixture.format(""))
+    (folder / "conftest.py").write_text(fixture.format('(scope="session")'))
+    assert files_sharing_a_fixture(folder) == {
+        "tests/test_module.py",
+        "tests/browser/test_session.py",
+    }
+    # In this suite: the static site, the notebook of presets, the lock's resolutions.
+    assert {
+        "tests/browser/test_static_site.py",
+        "tests/browser/test_explorers_by_hand.py",
+        "tests/test_lock_platforms.py",
+    } <= KEPT_WHOLE
