@@ -395,7 +395,7 @@ def solution_06() -> Folded:
         "classes, so look at the ReLU design's lowest seed, not only at its median. Training "
         "can push the biases up until the ReLU rarely zeroes anything, but then the ReLU does "
         "nothing and the layer is a linear bottleneck. This is MobileNetV2's argument for "
-        "leaving its narrow 1×1 projections linear. Five seeds are still few: run more "
+        "leaving its narrow 1×1 projections linear. Three seeds are few: run more "
         "(`seeds = range(10)`) before you trust a difference you see."
     )
 
