@@ -77,6 +77,21 @@ def _case_id(case):
     return cls.__name__ + "".join(f"-{k}" if k == "trained" else f"-{v}" for k, v in kwargs.items())
 
 
+def test_page_call_hands_numbers_and_texts_across_unchanged(page):
+    """The sweeps below read the page through :func:`page_call`'s JSON: nothing is lost."""
+    mount(page, ParamExplorer())
+    sent = {"xs": [0.1, 1 / 3, 2.0**-40, 2**53, -7], "text": "1×1 · Wᵀ", "none": None}
+    back = page_call(
+        page,
+        "[argument, 0.1 + 0.2, -0, NaN, Infinity, -Infinity, typeof argument.xs[3], "
+        "module.KINDS === undefined]",
+        sent,
+    )
+    assert back[:3] == [sent, 0.1 + 0.2, 0]
+    assert np.isnan(back[3]) and back[4:6] == [np.inf, -np.inf]
+    assert back[6:] == ["number", False]
+
+
 @pytest.mark.parametrize("case", CASES, ids=_case_id)
 def test_readout_in_the_page_equals_python_at_every_setting(page, case):
     cls, kwargs = case
@@ -284,7 +299,7 @@ def _mixing_texts(explorer):
     fig = Figure()
     FigureCanvasAgg(fig)
     picture = explorer.draw_picture(fig)
-    fig.canvas.draw()
+    fig.draw_without_rendering()  # the layout and texts of a draw, no pixels
     mixing = picture.mixing
     bar = mixing.colorbar.ax
     low, high = bar.get_ylim()
@@ -803,7 +818,7 @@ def _reconstruction_saved(explorer):
     fig = Figure()
     FigureCanvasAgg(fig)
     picture = explorer.draw_picture(fig)
-    fig.canvas.draw()
+    fig.draw_without_rendering()  # the layout and texts of a draw, no pixels
     renderer, height = fig.canvas.get_renderer(), fig.bbox.height
     ax = picture.curves.ax
     bar = picture.grids[0].colorbar.ax
@@ -939,7 +954,7 @@ def _reduction_saved(explorer):
     fig = Figure()
     FigureCanvasAgg(fig)
     picture = explorer.draw_picture(fig)
-    fig.canvas.draw()
+    fig.draw_without_rendering()  # the layout and texts of a draw, no pixels
     height = fig.bbox.height
 
     def box(patch):  # [x, y, width, height], y down
@@ -1030,7 +1045,7 @@ def _after_map_point(explorer, j):
     explorer.set(filters=explorer.controls["filters"].values()[-1])  # every map laid out
     picture = explorer.draw_picture(fig)
     explorer.set(filters=n)
-    fig.canvas.draw()
+    fig.draw_without_rendering()  # the layout and texts of a draw, no pixels
     grid = picture.after
     left, right, bottom, top = grid.layout.extents[j]
     x, y = grid.ax.transData.transform(((left + right) / 2, (bottom + top) / 2))
