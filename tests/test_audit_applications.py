@@ -178,8 +178,6 @@ def _marked(names):
 
 @pytest.mark.parametrize("name", _marked(ALL_APPLICATIONS))
 def test_every_application_audits_with_keras_totals(keras, name):
-    import gc
-
     builder = getattr(keras.applications, name)
     # Built without drawing its initial weights (Keras defers them in a StatelessScope), in
     # about half the time: the audit reads only configs and shapes. The six models above are
@@ -209,8 +207,7 @@ def test_every_application_audits_with_keras_totals(keras, name):
         with pytest.raises(ValueError, match="model has an input of unknown size"):
             audit_model(bare)
         assert audit_model(bare, input_shape=SIZED[name]).total_macs == audit.total_macs
-    keras.backend.clear_session()
-    gc.collect()
+    keras.backend.clear_session()  # and a garbage collection (free_memory=True)
 
 
 def test_every_application_is_listed(keras):
