@@ -26,7 +26,8 @@ import pytest
 
 GATHERED = pytest.StashKey[dict]()
 _TESTS = Path(__file__).resolve().parent
-_SHARED_FIXTURE = re.compile(r"""@pytest\.fixture\(scope=["'](?:module|session)["']""")
+# ``@pytest.fixture(...)`` with ``scope="module"`` or ``"session"`` among its arguments.
+_SHARED_FIXTURE = re.compile(r"""@pytest\.fixture\([^)]*\bscope=["'](?:module|session)["']""")
 
 
 def files_sharing_a_fixture(folder: Path = _TESTS) -> set[str]:

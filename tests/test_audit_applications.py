@@ -180,8 +180,8 @@ def _marked(names):
 def test_every_application_audits_with_keras_totals(keras, name):
     builder = getattr(keras.applications, name)
     # Built without drawing its initial weights (Keras defers them in a StatelessScope), in
-    # about half the time: the audit reads only configs and shapes. The six models above are
-    # built as a learner builds them.
+    # about half the time: the audit reads only configs and shapes. The models of
+    # APPLICATIONS, above, are built as a learner builds them.
     with keras.StatelessScope():
         model = builder(weights=None, input_shape=SIZED.get(name))
     audit = audit_model(model)

@@ -54,10 +54,12 @@ def test_a_file_with_a_module_or_session_fixture_of_its_own_is_kept_whole(tmp_pa
     fixture = "import pytest\n\n\n@pytest.fixture{}\ndef made():\n    return 1\n"
     (folder / "test_module.py").write_text(fixture.format('(scope="module")'))
     (folder / "browser" / "test_session.py").write_text(fixture.format("(scope='session')"))
-    (folder / "test_function.py").write_text(fixture.format(""))
+    (folder / "test_autouse.py").write_text(fixture.format('(autouse=True, scope="module")'))
+    (folder / "test_function.py").write_text(fixture.format("(autouse=True)"))
     (folder / "conftest.py").write_text(fixture.format('(scope="session")'))
     assert files_sharing_a_fixture(folder) == {
         "tests/test_module.py",
+        "tests/test_autouse.py",
         "tests/browser/test_session.py",
     }
     # In this suite: the static site, the notebook of presets, the lock's resolutions.
